@@ -1,0 +1,858 @@
+// The irrigation controller: one object the firmware, the simulator and the tests all drive.
+// It never reads a clock, a sensor or the flash: step() takes the time and the readings and
+// returns the outputs to drive, the events to record and the settings to write.
+//
+// Sequencing rules (the reasons are hydraulic):
+// - a zone valve is Closed -> Opening -> Open -> Closing -> Closed; its output is on while
+//   Opening or Open;
+// - the pump starts only after a valve has been Open for pump.startDelayS, and stops
+//   pump.stopLeadS before the last open valve starts closing: never a pump against closed
+//   valves;
+// - the master valve follows "any zone valve output on";
+// - no more zones (or nominal flow) at once than the hydraulic limit; the rest wait in a queue.
+
+import { dayNumber, minuteOfDay, toLocalSeconds } from "./calendar"
+import { Job, nextSegment } from "./jobs"
+import { moistureFactorPct, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
+import {
+    decodeFired,
+    decodeProgram,
+    decodeSettings,
+    defaultSettings,
+    encodeFired,
+    encodeProgram,
+    encodeSettings,
+    FIRED_KEY,
+    programKey,
+    SETTINGS_KEY,
+} from "./persist"
+import { cleanProgram, MAX_ZONE_S, programError, runsOnDay, startKey } from "./program"
+import { NO_PEAK, nextPeak, PeakSpan } from "./tariff"
+import {
+    Cause,
+    CommandResult,
+    CoreConfig,
+    CoreEvent,
+    MAX_JOBS,
+    MAX_PROGRAMS,
+    Program,
+    SettingWrite,
+    Settings,
+    StepInputs,
+    StepOutput,
+    ValveState,
+} from "./types"
+import { isBool, isInt, isIntIn } from "./validate"
+
+/** Wall clock readings before 2020-01-01 mean the real-time clock was never set. */
+export const MIN_VALID_WALL = 1577836800
+/** A wall clock that moves this far from the monotonic clock has been set or has jumped. */
+export const CLOCK_JUMP_S = 120
+
+export interface ZoneStatus {
+    state: ValveState
+    remainingS: number
+    program: number
+    cause: string
+}
+
+export interface Status {
+    zones: ZoneStatus[]
+    pump: boolean
+    master: boolean
+    queued: number
+    paused: boolean
+    standby: boolean
+    rainDelayUntil: number
+    fault: string
+    sensors: string[]
+}
+
+function ok(): CommandResult {
+    return { ok: true, error: "" }
+}
+
+function fail(error: string): CommandResult {
+    return { ok: false, error: error }
+}
+
+export class Controller {
+    readonly cfg: CoreConfig
+    settings: Settings = defaultSettings()
+    /** Index id-1; null where no program is stored. */
+    programs: (Program | null)[] = []
+    /** Last fired start key per program (see startKey). */
+    fired: number[] = []
+    /** Fired keys unknown (lost record): first valid clock marks today's past starts fired. */
+    private firedUnknown = false
+    restored = false
+    /** Non-empty while latched in the safe state after an impossible state. */
+    fault = ""
+    paused = false
+    /** Monotonic time to resume at, 0 = until told. */
+    private pauseUntil = 0
+
+    vstate: ValveState[] = []
+    private vsince: number[] = []
+    /** Monotonic time the valve output last turned on. */
+    private vOnSince: number[] = []
+    private zoneJob: (Job | null)[] = []
+    /** Stop request per zone: "" none, else the reason; stopCause says who asked. */
+    private stopReq: string[] = []
+    private stopCause: Cause[] = []
+
+    pumpOn = false
+    private pumpOffAt = -1000000
+    jobs: Job[] = []
+    private nextJobId = 1
+    sensors: SensorTrack[] = []
+
+    private events: CoreEvent[] = []
+    private writes: SettingWrite[] = []
+    private lastMono = -1
+    private lastWall = 0
+    private peak: PeakSpan = { from: NO_PEAK, to: NO_PEAK }
+    /** Local time the peak cache was computed at; NO_PEAK forces a recompute. */
+    private peakAt = NO_PEAK
+
+    constructor(cfg: CoreConfig) {
+        this.cfg = cfg
+        for (let z = 0; z < cfg.zones.length; z++) {
+            this.vstate.push(ValveState.Closed)
+            this.vsince.push(0)
+            this.vOnSince.push(0)
+            this.zoneJob.push(null)
+            this.stopReq.push("")
+            this.stopCause.push("system")
+        }
+        for (let i = 0; i < MAX_PROGRAMS; i++) {
+            this.programs.push(null)
+            this.fired.push(0)
+        }
+        let sensorCount = 0
+        for (const z of cfg.zones) if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
+        for (let i = 0; i < sensorCount; i++) this.sensors.push(newSensorTrack(0))
+    }
+
+    // ---------------------------------------------------------------- persistence
+
+    /**
+     * Loads persisted records (key -> stored string; absent keys are undefined). Corrupt or
+     * invalid records are replaced by safe defaults, reported, and rewritten. Until this has
+     * run, step() keeps every output off.
+     */
+    restore(records: Record<string, string>): void {
+        this.emit("boot", "system", -1, 0, 0, "")
+        const s = records[SETTINGS_KEY]
+        const settings = decodeSettings(s)
+        if (settings === null) {
+            this.settings = defaultSettings()
+            if (s !== undefined) this.emit("corrupt", "system", -1, 0, 0, SETTINGS_KEY)
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+        } else {
+            this.settings = settings
+        }
+        for (let id = 1; id <= MAX_PROGRAMS; id++) {
+            const r = records[programKey(id)]
+            if (r === undefined || r === "") continue
+            const p = decodeProgram(r, this.cfg.zones.length)
+            if (p === null || p.id !== id) {
+                this.emit("corrupt", "system", -1, id, 0, programKey(id))
+                this.write(programKey(id), "")
+            } else {
+                this.programs[id - 1] = p
+            }
+        }
+        const f = decodeFired(records[FIRED_KEY])
+        if (f === null) this.firedUnknown = true
+        else this.fired = f
+        this.restored = true
+        this.emit("restored", "system", -1, 0, this.programCount(), "")
+    }
+
+    programCount(): number {
+        let n = 0
+        for (const p of this.programs) if (p !== null) n++
+        return n
+    }
+
+    private write(key: string, value: string): void {
+        for (const w of this.writes) {
+            if (w.key === key) {
+                w.value = value
+                return
+            }
+        }
+        this.writes.push({ key: key, value: value })
+    }
+
+    private emit(kind: string, cause: Cause, zone: number, program: number, value: number, reason: string): void {
+        this.events.push({
+            t: this.lastWall,
+            kind: kind,
+            cause: cause,
+            zone: zone,
+            program: program,
+            value: value,
+            reason: reason,
+        })
+    }
+
+    // ---------------------------------------------------------------- the tick
+
+    step(inp: StepInputs): StepOutput {
+        const m = inp.monoS
+        if (!isInt(m) || m < 0 || !isInt(inp.wallS)) {
+            this.enterSafeState("bad_time_input", m)
+            return this.output()
+        }
+        const wallOk = inp.wallS >= MIN_VALID_WALL
+        if (this.lastMono >= 0 && m < this.lastMono) {
+            this.enterSafeState("mono_backwards", m)
+            this.lastMono = m
+            return this.output()
+        }
+        const dt = this.lastMono < 0 ? 0 : m - this.lastMono
+        if (wallOk && this.lastWall >= MIN_VALID_WALL) {
+            const drift = inp.wallS - (this.lastWall + dt)
+            if (drift > CLOCK_JUMP_S || drift < -CLOCK_JUMP_S) {
+                this.lastWall = inp.wallS
+                this.emit("clockJump", "system", -1, 0, drift, "")
+                this.peakAt = NO_PEAK
+            }
+        }
+        this.lastMono = m
+        this.lastWall = wallOk ? inp.wallS : 0
+        if (!this.restored) return this.output()
+
+        this.accrue(dt)
+        this.advanceValves(m)
+        this.watchdog(m)
+        this.readSensors(inp.soil, m)
+        if (this.paused && this.pauseUntil > 0 && m >= this.pauseUntil) this.resume("system")
+        if (wallOk) this.fireSchedules(inp.wallS)
+        const ttp = wallOk ? this.timeToPeak(toLocalSeconds(inp.wallS, this.cfg.utcOffsetMin)) : NO_PEAK
+        this.stopForPeak(ttp)
+        this.endSegments()
+        this.sequenceCloses(m)
+        this.startJobs(m, ttp)
+        this.startPump(m, ttp)
+        this.checkInvariants(m, ttp)
+        return this.output()
+    }
+
+    private output(): StepOutput {
+        const valves: boolean[] = []
+        let any = false
+        for (const v of this.vstate) {
+            const on = v === ValveState.Opening || v === ValveState.Open
+            valves.push(on)
+            if (on) any = true
+        }
+        const out: StepOutput = {
+            valves: valves,
+            pump: this.pumpOn,
+            master: this.cfg.masterValve && any,
+            events: this.events,
+            writes: this.writes,
+        }
+        this.events = []
+        this.writes = []
+        return out
+    }
+
+    /** Water flowed through each Open zone during the last dt if the pump ran (or none exists). */
+    private accrue(dt: number): void {
+        if (dt <= 0) return
+        const flowing = this.pumpOn || !this.cfg.pump.present
+        if (!flowing) return
+        for (let z = 0; z < this.vstate.length; z++) {
+            const job = this.zoneJob[z]
+            if (job === null || this.vstate[z] !== ValveState.Open) continue
+            job.remainingS -= dt
+            job.segLeftS -= dt
+            job.wateredS += dt
+            if (job.remainingS < 0) {
+                job.wateredS += job.remainingS
+                job.segLeftS -= job.remainingS
+                job.remainingS = 0
+            }
+        }
+    }
+
+    /** Time-driven valve transitions: Opening -> Open, Closing -> Closed (job hand-back). */
+    private advanceValves(m: number): void {
+        for (let z = 0; z < this.vstate.length; z++) {
+            const st = this.vstate[z]
+            if (st === ValveState.Opening && m - this.vsince[z] >= this.cfg.valveOpenS) {
+                this.vstate[z] = ValveState.Open
+                this.vsince[z] = m
+            } else if (st === ValveState.Closing && m - this.vsince[z] >= this.cfg.valveCloseS) {
+                this.vstate[z] = ValveState.Closed
+                this.vsince[z] = m
+            }
+        }
+    }
+
+    /** Maximum run time per valve, with room for the pump-stop lead and two late ticks. */
+    private watchdog(m: number): void {
+        const c = this.cfg
+        for (let z = 0; z < this.vstate.length; z++) {
+            const st = this.vstate[z]
+            if (st !== ValveState.Opening && st !== ValveState.Open) continue
+            const onFor = m - this.vOnSince[z]
+            if (onFor + c.pump.stopLeadS + 2 * c.tickS >= c.zones[z].maxRunS && this.stopReq[z] !== "max_run") {
+                this.emit("maxRun", "safety", z, this.jobProgram(z), onFor, "max_run")
+                this.requestStop(z, "max_run", "safety", true)
+            }
+        }
+    }
+
+    private jobProgram(z: number): number {
+        const j = this.zoneJob[z]
+        return j === null ? 0 : j.program
+    }
+
+    private readSensors(soil: (number | null)[], m: number): void {
+        for (let i = 0; i < this.sensors.length; i++) {
+            const v = soil !== undefined && soil !== null && i < soil.length ? soil[i] : null
+            const tr = this.sensors[i]
+            if (updateSensor(tr, v, m, this.cfg.moisture)) {
+                const kind = tr.health === SensorHealth.Ok ? "sensorOk" : "sensorFault"
+                this.emit(kind, "sensor", -1, 0, i, SENSOR_HEALTH_CODES[tr.health])
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- schedules
+
+    private fireSchedules(wallS: number): void {
+        const local = toLocalSeconds(wallS, this.cfg.utcOffsetMin)
+        const day = dayNumber(local)
+        const minute = minuteOfDay(local)
+        if (this.firedUnknown) {
+            // Lost the record of fired starts: treat today's passed starts as done rather
+            // than risk watering twice.
+            this.firedUnknown = false
+            for (const p of this.programs) if (p !== null) this.fired[p.id - 1] = this.passedKey(p, day, minute)
+            this.write(FIRED_KEY, encodeFired(this.fired))
+        }
+        for (const p of this.programs) {
+            if (p === null) continue
+            for (let s = 0; s < p.startsMin.length; s++) {
+                const key = startKey(day, s)
+                const st = p.startsMin[s]
+                if (key <= this.fired[p.id - 1] || minute < st || minute >= st + this.cfg.catchUpMin) continue
+                if (!runsOnDay(p, day)) continue
+                this.fired[p.id - 1] = key
+                this.write(FIRED_KEY, encodeFired(this.fired))
+                const skip = this.scheduleBlocker(wallS)
+                if (skip !== "") this.emit("runSkipped", "schedule", -1, p.id, 0, skip)
+                else this.enqueueProgram(p, "schedule")
+            }
+        }
+    }
+
+    /** Why a start due now must not run ("" if it may); the start still counts as fired so
+     *  that it never fires late once the blocker goes away. */
+    private scheduleBlocker(wallS: number): string {
+        if (this.fault !== "") return "fault"
+        if (this.settings.standby) return "standby"
+        if (wallS < this.settings.rainDelayUntil) return "rain_delay"
+        if (this.paused) return "paused"
+        return ""
+    }
+
+    /** Start key of the last start of p at or before `minute` today (or end of yesterday). */
+    private passedKey(p: Program, day: number, minute: number): number {
+        let key = startKey(day - 1, 3)
+        for (let s = 0; s < p.startsMin.length; s++) if (p.startsMin[s] <= minute) key = startKey(day, s)
+        return key
+    }
+
+    /** Queues a program's zones with budgets and soil-moisture feedback applied. */
+    private enqueueProgram(p: Program, cause: Cause): void {
+        for (let z = 0; z < p.zoneS.length && z < this.cfg.zones.length; z++) {
+            if (p.zoneS[z] <= 0) continue
+            let secs = Math.floor((p.zoneS[z] * p.budgetPct * this.settings.budgetPct + 5000) / 10000)
+            const zc = this.cfg.zones[z]
+            if (p.useMoisture && zc.sensor >= 0) {
+                const tr = this.sensors[zc.sensor]
+                if (tr.health === SensorHealth.Ok && tr.last !== null) {
+                    const f = moistureFactorPct(tr.last, zc, this.cfg.moisture)
+                    if (f === 0) {
+                        this.emit("runSkipped", "sensor", z, p.id, tr.last, "soil_wet")
+                        continue
+                    }
+                    if (f !== 100) this.emit("moistureAdjust", "sensor", z, p.id, f, "")
+                    secs = Math.floor((secs * f) / 100)
+                } else {
+                    this.emit("moistureFallback", "sensor", z, p.id, zc.sensor, SENSOR_HEALTH_CODES[tr.health])
+                }
+            }
+            if (secs <= 0) {
+                this.emit("runSkipped", cause, z, p.id, 0, "zero_budget")
+                continue
+            }
+            if (this.hasJob(z, p.id)) {
+                this.emit("runSkipped", cause, z, p.id, secs, "already_queued")
+                continue
+            }
+            this.addJob(z, secs, cause, p.id, p.cycleS, p.soakS, false, false)
+        }
+    }
+
+    private hasJob(z: number, program: number): boolean {
+        for (const j of this.jobs) if (j.zone === z && j.program === program && !j.cancelled) return true
+        return false
+    }
+
+    private addJob(z: number, secs: number, cause: Cause, program: number, cycleS: number, soakS: number, force: boolean, priority: boolean): boolean {
+        if (this.jobs.length >= MAX_JOBS) {
+            this.emit("runSkipped", cause, z, program, secs, "queue_full")
+            return false
+        }
+        const job: Job = {
+            id: this.nextJobId++,
+            zone: z,
+            totalS: secs,
+            remainingS: secs,
+            segLeftS: 0,
+            wateredS: 0,
+            cause: cause,
+            program: program,
+            cycleS: cycleS,
+            soakS: soakS,
+            force: force,
+            priority: priority,
+            running: false,
+            cancelled: false,
+            notBefore: 0,
+            deferNoted: false,
+        }
+        if (priority) {
+            // Manual runs queue behind other manual runs but ahead of scheduled ones.
+            let at = 0
+            while (at < this.jobs.length && this.jobs[at].priority) at++
+            const next = this.jobs.slice(0, at)
+            next.push(job)
+            for (let i = at; i < this.jobs.length; i++) next.push(this.jobs[i])
+            this.jobs = next
+        } else {
+            this.jobs.push(job)
+        }
+        this.emit("runQueued", cause, z, program, secs, force ? "forced" : "")
+        return true
+    }
+
+    // ---------------------------------------------------------------- tariff
+
+    /** Seconds until the next peak window (0 inside one), from a cache refreshed at its edges. */
+    private timeToPeak(local: number): number {
+        if (this.cfg.peakPolicy === "allow") return NO_PEAK
+        if (this.peakAt === NO_PEAK || local < this.peakAt || local >= this.peak.to) {
+            this.peak = nextPeak(this.cfg.tariff, local)
+            this.peakAt = local
+        }
+        return local >= this.peak.from ? 0 : this.peak.from - local
+    }
+
+    /** Unforced runs stop before a peak window begins (one tick ahead): they keep their
+     *  remaining time and resume after it. */
+    private stopForPeak(ttp: number): void {
+        if (ttp > this.cfg.tickS) return
+        for (let z = 0; z < this.zoneJob.length; z++) {
+            const j = this.zoneJob[z]
+            if (j === null || j.force || this.stopReq[z] !== "") continue
+            this.emit("runSplit", "tariff", z, j.program, j.remainingS, "peak")
+            this.requestStop(z, "peak", "tariff", false)
+        }
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    private requestStop(z: number, reason: string, cause: Cause, cancel: boolean): void {
+        const j = this.zoneJob[z]
+        if (j !== null && cancel) j.cancelled = true
+        if (this.stopReq[z] === "" || cancel) {
+            this.stopReq[z] = reason
+            this.stopCause[z] = cause
+        }
+    }
+
+    /** A running zone whose cycle or water is done asks to close. */
+    private endSegments(): void {
+        for (let z = 0; z < this.zoneJob.length; z++) {
+            const j = this.zoneJob[z]
+            if (j === null || this.stopReq[z] !== "") continue
+            if (j.remainingS <= 0) this.requestStop(z, "done", j.cause, false)
+            else if (j.segLeftS <= 0) this.requestStop(z, "cycle", j.cause, false)
+        }
+    }
+
+    private hasFlowPathBesides(z: number): boolean {
+        for (let y = 0; y < this.vstate.length; y++) {
+            if (y !== z && this.vstate[y] === ValveState.Open && this.stopReq[y] === "") return true
+        }
+        return false
+    }
+
+    /** Closes valves that asked to, stopping the pump first when they are the last way out. */
+    private sequenceCloses(m: number): void {
+        for (let z = 0; z < this.vstate.length; z++) {
+            const st = this.vstate[z]
+            if (this.stopReq[z] === "" || (st !== ValveState.Opening && st !== ValveState.Open)) continue
+            if (!this.cfg.pump.present || this.hasFlowPathBesides(z)) {
+                this.closeValve(z, m)
+            } else if (this.pumpOn) {
+                this.setPump(false, m, this.stopCause[z])
+            } else if (m - this.pumpOffAt >= this.cfg.pump.stopLeadS) {
+                this.closeValve(z, m)
+            }
+        }
+    }
+
+    private closeValve(z: number, m: number): void {
+        const cause = this.stopCause[z]
+        const reason = this.stopReq[z]
+        this.vstate[z] = ValveState.Closing
+        this.vsince[z] = m
+        this.stopReq[z] = ""
+        const j = this.zoneJob[z]
+        this.zoneJob[z] = null
+        this.emit("valveClose", cause, z, j === null ? 0 : j.program, m - this.vOnSince[z], reason)
+        if (j === null) return
+        j.running = false
+        if (j.cancelled || j.remainingS <= 0) {
+            this.emit("runEnd", j.cause, z, j.program, j.wateredS, j.remainingS <= 0 ? "done" : reason)
+            this.removeJob(j)
+        } else {
+            j.notBefore = reason === "cycle" ? m + this.cfg.valveCloseS + j.soakS : m + this.cfg.valveCloseS
+            j.deferNoted = false
+        }
+    }
+
+    private removeJob(j: Job): void {
+        const i = this.jobs.indexOf(j)
+        if (i < 0) return
+        for (let k = i; k < this.jobs.length - 1; k++) this.jobs[k] = this.jobs[k + 1]
+        this.jobs.pop()
+    }
+
+    private setPump(on: boolean, m: number, cause: Cause): void {
+        if (this.pumpOn === on) return
+        this.pumpOn = on
+        if (!on) this.pumpOffAt = m
+        this.emit(on ? "pumpOn" : "pumpOff", cause, -1, 0, 0, "")
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /** Longest cycle a job may run so that the watchdog never has to step in. */
+    segmentCapS(z: number): number {
+        const c = this.cfg
+        return c.zones[z].maxRunS - c.valveOpenS - c.pump.startDelayS - 2 * c.pump.stopLeadS - 6 * c.tickS
+    }
+
+    private openCount(): number {
+        let n = 0
+        for (const v of this.vstate) if (v === ValveState.Opening || v === ValveState.Open) n++
+        return n
+    }
+
+    private openFlow(): number {
+        let f = 0
+        for (let z = 0; z < this.vstate.length; z++) {
+            const v = this.vstate[z]
+            if (v === ValveState.Opening || v === ValveState.Open) f += this.cfg.zones[z].flowLpm
+        }
+        return f
+    }
+
+    private fitsHydraulics(z: number): boolean {
+        if (this.openCount() >= this.cfg.maxZonesOpen) return false
+        if (this.cfg.maxFlowLpm > 0 && this.openFlow() + this.cfg.zones[z].flowLpm > this.cfg.maxFlowLpm) {
+            // A single zone above the flow limit may still run alone.
+            return this.openCount() === 0
+        }
+        return true
+    }
+
+    /** Whether an unforced job may start now given the next peak window and the policy. */
+    private peakAllows(j: Job, ttp: number, segS: number): boolean {
+        if (j.force || ttp >= NO_PEAK) return true
+        const c = this.cfg
+        const lead = c.valveOpenS + c.pump.startDelayS + 2 * c.tickS
+        const need = c.peakPolicy === "defer" ? lead + segS : lead + 60
+        return ttp > need
+    }
+
+    private startJobs(m: number, ttp: number): void {
+        if (this.paused || this.fault !== "" || this.settings.standby) return
+        for (const j of this.jobs) {
+            if (j.running || j.cancelled || m < j.notBefore) continue
+            const z = j.zone
+            if (this.vstate[z] !== ValveState.Closed || this.zoneJob[z] !== null) continue
+            const seg = nextSegment(j, this.segmentCapS(z))
+            if (!this.peakAllows(j, ttp, seg)) {
+                if (!j.deferNoted) {
+                    j.deferNoted = true
+                    this.emit("runDeferred", "tariff", z, j.program, j.remainingS, "peak")
+                }
+                continue
+            }
+            if (!this.fitsHydraulics(z)) {
+                if (j.priority) this.preemptFor(j)
+                continue
+            }
+            this.openValve(z, j, seg, m)
+        }
+    }
+
+    /** A manual run waiting on the hydraulic limit pauses one scheduled run (time kept). */
+    private preemptFor(j: Job): void {
+        for (let z = 0; z < this.zoneJob.length; z++) {
+            const r = this.zoneJob[z]
+            if (r !== null && !r.priority && this.stopReq[z] === "") {
+                this.emit("runPreempted", j.cause, z, r.program, r.remainingS, "manual")
+                this.requestStop(z, "preempted", j.cause, false)
+                return
+            }
+        }
+    }
+
+    private openValve(z: number, j: Job, seg: number, m: number): void {
+        this.vstate[z] = ValveState.Opening
+        this.vsince[z] = m
+        this.vOnSince[z] = m
+        this.zoneJob[z] = j
+        this.stopReq[z] = ""
+        j.running = true
+        j.segLeftS = seg
+        this.emit("valveOpen", j.cause, z, j.program, seg, "")
+    }
+
+    private startPump(m: number, ttp: number): void {
+        if (!this.cfg.pump.present || this.pumpOn || this.fault !== "") return
+        for (let z = 0; z < this.vstate.length; z++) {
+            const j = this.zoneJob[z]
+            if (j === null || this.vstate[z] !== ValveState.Open || this.stopReq[z] !== "") continue
+            if (m - this.vsince[z] < this.cfg.pump.startDelayS) continue
+            if (!j.force && ttp <= this.cfg.tickS) continue
+            this.setPump(true, m, j.cause)
+            return
+        }
+    }
+
+    // ---------------------------------------------------------------- safety
+
+    /** States that must never happen; meeting one means a bug or a corrupted memory. */
+    private checkInvariants(m: number, ttp: number): void {
+        let why = ""
+        if (this.pumpOn) {
+            let open = false
+            for (const v of this.vstate) if (v === ValveState.Open) open = true
+            if (!open) why = "pump_without_valve"
+        }
+        if (this.openCount() > this.cfg.maxZonesOpen) why = "hydraulic_limit"
+        for (let z = 0; z < this.vstate.length; z++) {
+            const v = this.vstate[z]
+            if ((v === ValveState.Opening || v === ValveState.Open) && m - this.vOnSince[z] >= this.cfg.zones[z].maxRunS) why = "max_run_exceeded"
+            const j = this.zoneJob[z]
+            if (j !== null && (j.zone !== z || v === ValveState.Closed)) why = "job_mismatch"
+        }
+        if (ttp === 0 && this.pumpOn) {
+            let forced = false
+            for (const j of this.zoneJob) if (j !== null && j.force) forced = true
+            if (!forced) why = "pump_in_peak"
+        }
+        if (why !== "") this.enterSafeState(why, m)
+    }
+
+    /** All valves closed and the pump off at once, every job dropped, latched until cleared. */
+    enterSafeState(why: string, m: number): void {
+        const now = isInt(m) ? m : this.lastMono
+        if (this.pumpOn) {
+            this.pumpOn = false
+            this.pumpOffAt = now
+        }
+        for (let z = 0; z < this.vstate.length; z++) {
+            if (this.vstate[z] === ValveState.Opening || this.vstate[z] === ValveState.Open) {
+                this.vstate[z] = ValveState.Closing
+                this.vsince[z] = now
+            }
+            this.zoneJob[z] = null
+            this.stopReq[z] = ""
+        }
+        this.jobs = []
+        this.fault = why
+        this.emit("safeState", "safety", -1, 0, 0, why)
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /** Applies a command from the keypad or the network. Every field is validated; a rejected
+     *  command changes nothing. Effects show in the outputs of the next step(). */
+    command(cmd: any, source: Cause): CommandResult {
+        if (!this.restored) return fail("not_ready")
+        if (cmd === null || typeof cmd !== "object" || typeof cmd.k !== "string") return fail("bad_command")
+        const k: string = cmd.k
+        const nz = this.cfg.zones.length
+        if (k === "run") {
+            if (!isIntIn(cmd.zone, 0, nz - 1)) return fail("bad_zone")
+            if (!isIntIn(cmd.seconds, 1, MAX_ZONE_S)) return fail("bad_seconds")
+            if (cmd.force !== undefined && !isBool(cmd.force)) return fail("bad_force")
+            if (this.settings.standby) return fail("standby")
+            if (this.fault !== "") return fail("fault")
+            this.cancelZone(cmd.zone, source, "replaced")
+            this.addJob(cmd.zone, cmd.seconds, source, 0, 0, 0, cmd.force === true, true)
+            return ok()
+        }
+        if (k === "stopAll") {
+            this.stopAll(source)
+            return ok()
+        }
+        if (k === "stopZone") {
+            if (!isIntIn(cmd.zone, 0, nz - 1)) return fail("bad_zone")
+            this.cancelZone(cmd.zone, source, "stopped")
+            return ok()
+        }
+        if (k === "pause") {
+            if (!isIntIn(cmd.seconds, 0, 7 * 86400)) return fail("bad_seconds")
+            this.paused = true
+            this.pauseUntil = cmd.seconds > 0 ? this.lastMono + cmd.seconds : 0
+            for (let z = 0; z < this.zoneJob.length; z++) if (this.zoneJob[z] !== null) this.requestStop(z, "paused", source, false)
+            this.emit("pause", source, -1, 0, cmd.seconds, "")
+            return ok()
+        }
+        if (k === "resume") {
+            if (!this.paused) return fail("not_paused")
+            this.resume(source)
+            return ok()
+        }
+        if (k === "runProgram") {
+            if (!isIntIn(cmd.id, 1, MAX_PROGRAMS)) return fail("bad_id")
+            const p = this.programs[cmd.id - 1]
+            if (p === null) return fail("no_program")
+            if (this.settings.standby) return fail("standby")
+            if (this.fault !== "") return fail("fault")
+            this.enqueueProgram(p, source)
+            return ok()
+        }
+        if (k === "rainDelay") {
+            if (!isIntIn(cmd.hours, 0, 30 * 24)) return fail("bad_hours")
+            if (cmd.hours > 0 && this.lastWall < MIN_VALID_WALL) return fail("no_clock")
+            this.settings.rainDelayUntil = cmd.hours > 0 ? this.lastWall + cmd.hours * 3600 : 0
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+            this.emit("rainDelay", source, -1, 0, cmd.hours, "")
+            return ok()
+        }
+        if (k === "standby") {
+            if (!isBool(cmd.on)) return fail("bad_on")
+            if (cmd.on) this.stopAll(source)
+            this.settings.standby = cmd.on
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+            this.emit("standby", source, -1, 0, cmd.on ? 1 : 0, "")
+            return ok()
+        }
+        if (k === "saveProgram") {
+            const err = programError(cmd.program, nz)
+            if (err !== "") return fail(err)
+            const p = cleanProgram(cmd.program)
+            this.programs[p.id - 1] = p
+            this.write(programKey(p.id), encodeProgram(p))
+            if (this.lastWall >= MIN_VALID_WALL) {
+                // Starts already passed today do not fire late just because they were added now.
+                const local = toLocalSeconds(this.lastWall, this.cfg.utcOffsetMin)
+                this.fired[p.id - 1] = this.passedKey(p, dayNumber(local), minuteOfDay(local))
+                this.write(FIRED_KEY, encodeFired(this.fired))
+            }
+            this.emit("programSaved", source, -1, p.id, 0, "")
+            return ok()
+        }
+        if (k === "deleteProgram") {
+            if (!isIntIn(cmd.id, 1, MAX_PROGRAMS)) return fail("bad_id")
+            if (this.programs[cmd.id - 1] === null) return fail("no_program")
+            this.programs[cmd.id - 1] = null
+            for (const j of this.jobs) if (j.program === cmd.id && !j.cancelled) this.cancelJob(j, source, "program_deleted")
+            this.dropCancelledIdle()
+            this.write(programKey(cmd.id), "")
+            this.emit("programDeleted", source, -1, cmd.id, 0, "")
+            return ok()
+        }
+        if (k === "setBudget") {
+            if (!isIntIn(cmd.pct, 0, 250)) return fail("bad_pct")
+            this.settings.budgetPct = cmd.pct
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+            this.emit("budget", source, -1, 0, cmd.pct, "")
+            return ok()
+        }
+        if (k === "clearFault") {
+            if (this.fault === "") return fail("no_fault")
+            this.emit("faultCleared", source, -1, 0, 0, this.fault)
+            this.fault = ""
+            return ok()
+        }
+        return fail("unknown_command")
+    }
+
+    private resume(source: Cause): void {
+        this.paused = false
+        this.pauseUntil = 0
+        this.emit("resume", source, -1, 0, 0, "")
+    }
+
+    private cancelJob(j: Job, source: Cause, reason: string): void {
+        if (j.running) {
+            this.requestStop(j.zone, reason, source, true)
+        } else {
+            this.emit("runEnd", source, j.zone, j.program, j.wateredS, reason)
+            j.cancelled = true
+        }
+    }
+
+    private cancelZone(z: number, source: Cause, reason: string): void {
+        for (const j of this.jobs) if (j.zone === z && !j.cancelled) this.cancelJob(j, source, reason)
+        this.dropCancelledIdle()
+    }
+
+    private stopAll(source: Cause): void {
+        for (const j of this.jobs) if (!j.cancelled) this.cancelJob(j, source, "stop_all")
+        this.dropCancelledIdle()
+        this.emit("stopAll", source, -1, 0, 0, "")
+    }
+
+    /** Cancelled jobs that hold no valve leave the queue at once. */
+    private dropCancelledIdle(): void {
+        const keep: Job[] = []
+        for (const j of this.jobs) if (!j.cancelled || j.running) keep.push(j)
+        this.jobs = keep
+    }
+
+    // ---------------------------------------------------------------- status
+
+    status(): Status {
+        const zones: ZoneStatus[] = []
+        for (let z = 0; z < this.vstate.length; z++) {
+            const j = this.zoneJob[z]
+            let remaining = 0
+            for (const q of this.jobs) if (q.zone === z && !q.cancelled) remaining += q.remainingS
+            zones.push({ state: this.vstate[z], remainingS: remaining, program: j === null ? 0 : j.program, cause: j === null ? "" : j.cause })
+        }
+        const sensors: string[] = []
+        for (const s of this.sensors) sensors.push(SENSOR_HEALTH_CODES[s.health])
+        let queued = 0
+        for (const j of this.jobs) if (!j.running && !j.cancelled) queued++
+        return {
+            zones: zones,
+            pump: this.pumpOn,
+            master: this.cfg.masterValve && this.openCount() > 0,
+            queued: queued,
+            paused: this.paused,
+            standby: this.settings.standby,
+            rainDelayUntil: this.settings.rainDelayUntil,
+            fault: this.fault,
+            sensors: sensors,
+        }
+    }
+}

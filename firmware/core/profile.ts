@@ -1,0 +1,258 @@
+// The installation profile (devicescript.json): what is wired to this box and how the farm
+// is run. parseProfile() turns the human-written JSON into the core's CoreConfig and the
+// firmware's pin map, or explains every mistake it finds by path, so a technician's typo
+// never reaches a valve.
+
+import { Band, Tariff, TariffWindow } from "./tariff"
+import { CoreConfig, MAX_ZONES, PeakPolicy, ZoneConfig } from "./types"
+import { isBool, isInt, isSafeName } from "./validate"
+
+export const BOARDS = ["esp32_devkit_c", "esp32s3_devkit_m", "esp32_bare", "esp32s3_bare", "esp32c3_bare"]
+
+export interface ZonePins {
+    /** GPIO driving the zone's solenoid relay. */
+    valve: number
+    /** GPIO (ADC) of the zone's soil-moisture probe, -1 if none. */
+    soilAdc: number
+    /** Probe calibration: ADC reading in dry air and in water (capacitive probes read lower
+     *  when wetter), per unit. */
+    soilDryRaw: number
+    soilWetRaw: number
+}
+
+export interface Hardware {
+    board: string
+    /** Relay boards are often active-low. */
+    relayActiveLow: boolean
+    zones: ZonePins[]
+    pump: number
+    master: number
+    injector: number
+    flowMeter: number
+    i2cSda: number
+    i2cScl: number
+}
+
+export interface Profile {
+    name: string
+    config: CoreConfig
+    hardware: Hardware
+}
+
+export interface ProfileResult {
+    profile: Profile | null
+    errors: string[]
+}
+
+const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+const BAND_NAMES = ["offpeak", "normal", "peak"]
+
+class Reader {
+    errors: string[] = []
+    fail(path: string, msg: string): void {
+        this.errors.push(path + ": " + msg)
+    }
+    obj(x: any, path: string): any {
+        if (x === null || x === undefined || typeof x !== "object" || Array.isArray(x)) {
+            this.fail(path, "must be an object")
+            return {}
+        }
+        return x
+    }
+    int(x: any, path: string, lo: number, hi: number, dflt: number): number {
+        if (x === undefined) return dflt
+        if (!isInt(x) || x < lo || x > hi) {
+            this.fail(path, "must be a whole number from " + lo + " to " + hi)
+            return dflt
+        }
+        return x
+    }
+    bool(x: any, path: string, dflt: boolean): boolean {
+        if (x === undefined) return dflt
+        if (!isBool(x)) {
+            this.fail(path, "must be true or false")
+            return dflt
+        }
+        return x
+    }
+    name(x: any, path: string, dflt: string): string {
+        if (x === undefined) return dflt
+        if (!isSafeName(x, 16)) {
+            this.fail(path, "must be plain ASCII text of at most 16 characters, without | or ,")
+            return dflt
+        }
+        return x
+    }
+    pin(x: any, path: string): number {
+        return this.int(x, path, -1, 48, -1)
+    }
+}
+
+/** "HH:MM" to minutes of day; "24:00" allowed as an end. */
+function parseClock(r: Reader, x: any, path: string): number {
+    if (typeof x !== "string" || x.length !== 5 || x.charCodeAt(2) !== 58) {
+        r.fail(path, 'must be a time "HH:MM"')
+        return 0
+    }
+    const h = parseInt(x.slice(0, 2))
+    const m = parseInt(x.slice(3, 5))
+    if (!(h >= 0 && h <= 24 && m >= 0 && m <= 59) || (h === 24 && m !== 0)) {
+        r.fail(path, 'must be a time "HH:MM" from 00:00 to 24:00')
+        return 0
+    }
+    return h * 60 + m
+}
+
+/** "Mon-Sat", "Mon,Wed,Fri", "all" to a bit mask (bit 0 = Monday). */
+function parseDays(r: Reader, x: any, path: string): number {
+    if (x === "all") return 127
+    if (typeof x !== "string") {
+        r.fail(path, 'must be "all", a range like "Mon-Sat" or a list like "Mon,Wed,Fri"')
+        return 0
+    }
+    const s: string = x
+    if (s.length === 7 && s.charCodeAt(3) === 45) {
+        const a = DAY_NAMES.indexOf(s.slice(0, 3))
+        const b = DAY_NAMES.indexOf(s.slice(4, 7))
+        if (a >= 0 && b >= a) {
+            let mask = 0
+            for (let d = a; d <= b; d++) mask |= 1 << d
+            return mask
+        }
+    }
+    let mask = 0
+    for (const part of s.split(",")) {
+        const d = DAY_NAMES.indexOf(part)
+        if (d < 0) {
+            r.fail(path, 'unknown day "' + part + '" (use Mon Tue Wed Thu Fri Sat Sun)')
+            return 0
+        }
+        mask |= 1 << d
+    }
+    return mask
+}
+
+function parseTariff(r: Reader, x: any): Tariff {
+    const t = r.obj(x, "tariff")
+    const prices = r.obj(t.pricesVndPerKWh, "tariff.pricesVndPerKWh")
+    const priceVndPerKWh: number[] = []
+    for (let b = 0; b < BAND_NAMES.length; b++) {
+        priceVndPerKWh.push(r.int(prices[BAND_NAMES[b]], "tariff.pricesVndPerKWh." + BAND_NAMES[b], 0, 100000, 0))
+    }
+    const windows: TariffWindow[] = []
+    if (!Array.isArray(t.windows)) r.fail("tariff.windows", "must be a list")
+    else {
+        for (let i = 0; i < t.windows.length; i++) {
+            const path = "tariff.windows[" + i + "]"
+            const w = r.obj(t.windows[i], path)
+            const band = BAND_NAMES.indexOf(w.band)
+            if (band < 0) r.fail(path + ".band", 'must be "peak", "normal" or "offpeak"')
+            const fromMin = parseClock(r, w.from, path + ".from")
+            const toMin = parseClock(r, w.to, path + ".to")
+            windows.push({ band: band < 0 ? Band.Normal : band, days: parseDays(r, w.days, path + ".days"), fromMin: fromMin, toMin: toMin })
+        }
+    }
+    let otherwise = Band.Normal
+    if (t.otherwise !== undefined) {
+        const o = BAND_NAMES.indexOf(t.otherwise)
+        if (o < 0) r.fail("tariff.otherwise", 'must be "peak", "normal" or "offpeak"')
+        else otherwise = o
+    }
+    return { windows: windows, otherwise: otherwise, priceVndPerKWh: priceVndPerKWh }
+}
+
+function parsePolicy(r: Reader, x: any): PeakPolicy {
+    if (x === undefined) return "defer"
+    if (x === "defer" || x === "split" || x === "allow") return x
+    r.fail("tariff.peakPolicy", 'must be "defer", "split" or "allow"')
+    return "defer"
+}
+
+/** Parses an installation profile object (already JSON-decoded). */
+export function parseProfile(json: any): ProfileResult {
+    const r = new Reader()
+    const root = r.obj(json, "profile")
+    const name = r.name(root.name, "name", "controller")
+    if (BOARDS.indexOf(root.board) < 0) r.fail("board", "must be one of " + BOARDS.join(", "))
+    const pins = r.obj(root.pins, "pins")
+    const valves = r.obj(root.valves, "valves")
+    const pump = r.obj(root.pump, "pump")
+    const hyd = r.obj(root.hydraulics, "hydraulics")
+    const moist = r.obj(root.moisture === undefined ? {} : root.moisture, "moisture")
+    const tickS = r.int(root.tickS, "tickS", 1, 60, 1)
+
+    const zones: ZoneConfig[] = []
+    const zonePins: ZonePins[] = []
+    if (!Array.isArray(root.zones) || root.zones.length < 1 || root.zones.length > MAX_ZONES) {
+        r.fail("zones", "must be a list of 1 to " + MAX_ZONES + " zones")
+    } else {
+        for (let i = 0; i < root.zones.length; i++) {
+            const path = "zones[" + i + "]"
+            const z = r.obj(root.zones[i], path)
+            const maxRunMin = r.int(z.maxRunMin, path + ".maxRunMin", 5, 720, 120)
+            zones.push({
+                name: r.name(z.name, path + ".name", "Zone " + (i + 1)),
+                maxRunS: maxRunMin * 60,
+                flowLpm: r.int(z.flowLpm, path + ".flowLpm", 1, 10000, 20),
+                sensor: r.int(z.sensor, path + ".sensor", -1, MAX_ZONES - 1, -1),
+                targetTenths: r.int(z.targetPctTenths, path + ".targetPctTenths", 50, 600, 300),
+            })
+            zonePins.push({
+                valve: r.pin(z.valvePin, path + ".valvePin"),
+                soilAdc: r.pin(z.soilPin, path + ".soilPin"),
+                soilDryRaw: r.int(z.soilDryRaw, path + ".soilDryRaw", 0, 65535, 2800),
+                soilWetRaw: r.int(z.soilWetRaw, path + ".soilWetRaw", 0, 65535, 1300),
+            })
+            if (zonePins[i].valve < 0) r.fail(path + ".valvePin", "every zone needs a valve pin")
+        }
+    }
+    const config: CoreConfig = {
+        zones: zones,
+        valveOpenS: r.int(valves.openS, "valves.openS", 0, 120, 3),
+        valveCloseS: r.int(valves.closeS, "valves.closeS", 0, 120, 3),
+        pump: {
+            present: r.bool(pump.present, "pump.present", true),
+            startDelayS: r.int(pump.startDelayS, "pump.startDelayS", 0, 300, 5),
+            stopLeadS: r.int(pump.stopLeadS, "pump.stopLeadS", 0, 300, 5),
+        },
+        masterValve: r.bool(root.masterValve, "masterValve", false),
+        maxZonesOpen: r.int(hyd.maxZonesOpen, "hydraulics.maxZonesOpen", 1, MAX_ZONES, 1),
+        maxFlowLpm: r.int(hyd.maxFlowLpm, "hydraulics.maxFlowLpm", 0, 100000, 0),
+        tariff: parseTariff(r, root.tariff),
+        peakPolicy: parsePolicy(r, root.tariff === undefined ? undefined : root.tariff.peakPolicy),
+        utcOffsetMin: r.int(root.utcOffsetMin, "utcOffsetMin", -720, 840, 420),
+        moisture: {
+            skipAboveTenths: r.int(moist.skipAboveTenths, "moisture.skipAboveTenths", 0, 300, 20),
+            gainPctPerPct: r.int(moist.gainPctPerPct, "moisture.gainPctPerPct", 0, 100, 10),
+            minPct: r.int(moist.minPct, "moisture.minPct", 0, 100, 30),
+            maxPct: r.int(moist.maxPct, "moisture.maxPct", 100, 300, 150),
+            stuckAfterS: r.int(moist.stuckAfterHours, "moisture.stuckAfterHours", 1, 240, 24) * 3600,
+            validMinTenths: r.int(moist.validMinTenths, "moisture.validMinTenths", 0, 1000, 20),
+            validMaxTenths: r.int(moist.validMaxTenths, "moisture.validMaxTenths", 0, 1000, 600),
+        },
+        tickS: tickS,
+        catchUpMin: r.int(root.catchUpMin, "catchUpMin", 0, 240, 30),
+    }
+    for (let i = 0; i < zones.length; i++) {
+        const z = zones[i]
+        if (z.sensor >= zones.length) r.fail("zones[" + i + "].sensor", "names a sensor no zone has")
+        const c = config
+        const cap = z.maxRunS - c.valveOpenS - c.pump.startDelayS - 2 * c.pump.stopLeadS - 6 * c.tickS
+        if (cap < 60) r.fail("zones[" + i + "].maxRunMin", "leaves under a minute of water after valve and pump delays")
+    }
+    const hardware: Hardware = {
+        board: typeof root.board === "string" ? root.board : "",
+        relayActiveLow: r.bool(pins.relayActiveLow, "pins.relayActiveLow", false),
+        zones: zonePins,
+        pump: r.pin(pins.pump, "pins.pump"),
+        master: r.pin(pins.master, "pins.master"),
+        injector: r.pin(pins.injector, "pins.injector"),
+        flowMeter: r.pin(pins.flowMeter, "pins.flowMeter"),
+        i2cSda: r.pin(pins.i2cSda, "pins.i2cSda"),
+        i2cScl: r.pin(pins.i2cScl, "pins.i2cScl"),
+    }
+    if (config.pump.present && hardware.pump < 0) r.fail("pins.pump", "a pump is present but has no pin")
+    if (config.masterValve && hardware.master < 0) r.fail("pins.master", "a master valve is configured but has no pin")
+    if (r.errors.length > 0) return { profile: null, errors: r.errors }
+    return { profile: { name: name, config: config, hardware: hardware }, errors: [] }
+}

@@ -1,0 +1,178 @@
+// Data shapes of the control core. Everything is plain records, arrays and integers
+// (seconds, tenths of a percent) so the same code behaves identically under Node and the
+// DeviceScript VM (which prints non-integers with ~7 digits and has no Map or Date).
+
+import { Tariff } from "./tariff"
+
+/** Who or what caused an action; becomes the "source" column of the irrigation diary. */
+export type Cause = "schedule" | "keypad" | "remote" | "sensor" | "safety" | "system" | "tariff"
+
+export enum ValveState {
+    Closed = 0,
+    Opening = 1,
+    Open = 2,
+    Closing = 3,
+}
+
+export enum DayMode {
+    Weekdays = 0,
+    Interval = 1,
+    Odd = 2,
+    Even = 3,
+}
+
+/** What the controller does when a scheduled run meets a peak-tariff window. */
+export type PeakPolicy = "defer" | "split" | "allow"
+
+export interface ZoneConfig {
+    name: string
+    /** Safety ceiling for one continuous valve opening, seconds. */
+    maxRunS: number
+    /** Nominal flow, litres per minute; used by the hydraulic flow limit. */
+    flowLpm: number
+    /** Index of the soil-moisture sensor in StepInputs.soil, or -1 for none. */
+    sensor: number
+    /** Target volumetric water content, tenths of a percent (300 = 30.0 % v/v). */
+    targetTenths: number
+}
+
+export interface PumpConfig {
+    present: boolean
+    /** Seconds a valve must have been fully open before the pump starts. */
+    startDelayS: number
+    /** Seconds the pump must have been off before the last valve starts closing. */
+    stopLeadS: number
+}
+
+export interface MoistureConfig {
+    /** Skip a run when moisture is at or above target + this (tenths of a percent). */
+    skipAboveTenths: number
+    /** Duration change per percent of v/v below (+) or above (-) target. */
+    gainPctPerPct: number
+    minPct: number
+    maxPct: number
+    /** A reading that has not changed by a tenth for this long is stuck. */
+    stuckAfterS: number
+    validMinTenths: number
+    validMaxTenths: number
+}
+
+export interface CoreConfig {
+    zones: ZoneConfig[]
+    valveOpenS: number
+    valveCloseS: number
+    pump: PumpConfig
+    masterValve: boolean
+    /** Hydraulic limit: zones watering at once. */
+    maxZonesOpen: number
+    /** Hydraulic limit: total nominal flow, litres per minute (0 = none). */
+    maxFlowLpm: number
+    tariff: Tariff
+    peakPolicy: PeakPolicy
+    utcOffsetMin: number
+    moisture: MoistureConfig
+    /** The shell promises to call step() at least this often; safety margins use it. */
+    tickS: number
+    /** A start time may still fire this many minutes late (clock set late, reboot). */
+    catchUpMin: number
+}
+
+export interface Program {
+    /** 1..MAX_PROGRAMS */
+    id: number
+    /** ASCII, at most 16 characters (the box's display is ASCII). */
+    name: string
+    enabled: boolean
+    dayMode: DayMode
+    /** Bit 0 = Monday ... bit 6 = Sunday. */
+    weekdays: number
+    /** Every N days (DayMode.Interval), counted from refDay. */
+    intervalDays: number
+    refDay: number
+    /** Start times, minutes after local midnight, up to 4, ascending. */
+    startsMin: number[]
+    /** Seconds per zone at 100 % budget; 0 leaves the zone out. */
+    zoneS: number[]
+    /** Water budget of this program, percent. */
+    budgetPct: number
+    /** Cycle-and-soak: longest continuous watering, seconds; 0 = off. */
+    cycleS: number
+    /** Cycle-and-soak: shortest pause between cycles of one zone, seconds. */
+    soakS: number
+    /** Active season as month*100+day, inclusive, may wrap the new year; 0 and 0 = all year. */
+    seasonFrom: number
+    seasonTo: number
+    /** Adjust by soil moisture where the zone has a healthy sensor. */
+    useMoisture: boolean
+}
+
+/** Settings a person changes at run time (persisted). */
+export interface Settings {
+    /** Global water budget, percent. */
+    budgetPct: number
+    /** UTC seconds until which schedules are skipped (0 = none). */
+    rainDelayUntil: number
+    standby: boolean
+}
+
+export interface CoreEvent {
+    /** UTC seconds (0 while the clock is unknown). */
+    t: number
+    kind: string
+    cause: Cause
+    /** Zone index or -1. */
+    zone: number
+    /** Program id or 0. */
+    program: number
+    /** Integer detail: seconds, percent, tenths... meaning depends on kind. */
+    value: number
+    /** Short ASCII reason code, "" if none. */
+    reason: string
+}
+
+export interface StepInputs {
+    /** Monotonic seconds since boot (never jumps); all durations use it. */
+    monoS: number
+    /** UTC epoch seconds from the real-time clock, 0 if unknown. Schedules and tariff use it. */
+    wallS: number
+    /** Soil moisture per sensor, tenths of a percent v/v, null when no reading. */
+    soil: (number | null)[]
+}
+
+export interface SettingWrite {
+    key: string
+    value: string
+}
+
+export interface StepOutput {
+    valves: boolean[]
+    pump: boolean
+    master: boolean
+    events: CoreEvent[]
+    writes: SettingWrite[]
+}
+
+export type Command =
+    | { k: "run"; zone: number; seconds: number; force?: boolean }
+    | { k: "stopAll" }
+    | { k: "stopZone"; zone: number }
+    | { k: "pause"; seconds: number }
+    | { k: "resume" }
+    | { k: "runProgram"; id: number }
+    | { k: "rainDelay"; hours: number }
+    | { k: "standby"; on: boolean }
+    | { k: "saveProgram"; program: Program }
+    | { k: "deleteProgram"; id: number }
+    | { k: "setBudget"; pct: number }
+    | { k: "clearFault" }
+
+export interface CommandResult {
+    ok: boolean
+    /** ASCII error code when not ok, e.g. "bad_zone". */
+    error: string
+}
+
+export const MAX_PROGRAMS = 8
+export const MAX_STARTS = 4
+export const MAX_ZONES = 16
+export const MAX_JOBS = 48

@@ -1,0 +1,319 @@
+// Root-zone water balance of one irrigation zone, after FAO-56 chapter 8 (eq. 81-88), stepped
+// at any interval from seconds to a day so that a 20-minute drip run, a shower and the hourly
+// ET demand interact as they do in the field.
+//
+// Model, in the order a step applies it:
+// 1. Drip wets only a fraction fw of the area. The zone is two compartments of the same soil
+//    and root depth: the wetted bulb (area fw) and the rest (area 1 - fw). Rain falls on both;
+//    irrigation lands on the bulb only, at depth I / fw for a gross depth I over the zone.
+// 2. Water arriving faster than the infiltration capacity, or beyond saturation, runs off.
+// 3. Ks (eq. 84) comes from the depletion at the start of the step, as FAO-56 takes Ks of day i
+//    from Dr,i-1. p is adjusted (Table 22 footnote) with the mean ETc rate of the trailing 24 h
+//    of simulated time, so an hourly step does not see the midday peak as a daily rate and a
+//    daily step sees exactly that day's ETc. ETa = Ks Kc ET0 (eq. 81), never more than the
+//    water held above wilting point.
+// 4. Roots take ETa from both compartments in proportion to the water each holds above wilting
+//    point (wetter soil gives water more easily), so neither drops below wilting point.
+// 5. Water above field capacity drains as a linear reservoir with the soil's time constant
+//    (eq. 88 lets it drain within the day; here a storm can keep the zone wet for hours). With
+//    a time constant of 0 the step is the FAO-56 daily balance, eq. 85 and 88.
+// Zone depletion Dr is the area-weighted depletion of the two compartments (water above field
+// capacity in the bulb does not offset a deficit between the rows), so 0 <= Dr <= TAW.
+//
+// Deep percolation caused by irrigation: each compartment's water above field capacity is one
+// well-mixed pool with a known irrigation share. Water that pushes a compartment past field
+// capacity in a step joins the pool split between rain and irrigation in proportion to the
+// amounts that infiltrated in that step; ET and drainage then take from the pool without
+// preference, so the irrigation share of what drains is the pool's share. A shower on a bulb
+// still above field capacity after a drip run therefore drains partly as irrigation water.
+
+import { Soil } from "./soils"
+
+export interface WaterlogRule {
+    /**
+     * The wetted bulb is "wet" while it is above field capacity and its air-filled porosity
+     * θSAT - θ is below this, m³/m³. 0.10 is the classic aeration limit for roots (assumed).
+     */
+    minAirFilledPorosity: number
+    /** It is waterlogged once it has stayed wet this long, seconds. */
+    afterS: number
+}
+
+/** Assumed: 10% air-filled porosity for 12 h. */
+export const DEFAULT_WATERLOG: WaterlogRule = { minAirFilledPorosity: 0.1, afterS: 12 * 3600 }
+
+export interface RootZoneParams {
+    soil: Soil
+    /** Effective root depth Zr, m. */
+    rootDepthM: number
+    /** Depletion fraction p at ETc = 5 mm/day. */
+    pNominal: number
+    /** Fraction of the area drip wets, (0, 1]; 1 for sprinklers, rain-fed or FAO examples. */
+    wettedFraction: number
+    /** Starting depletion of both compartments, mm (default 0: at field capacity). */
+    initialDepletionMm?: number
+    waterlog?: WaterlogRule
+}
+
+export interface StepInput {
+    /** Length of the step, seconds. */
+    dtS: number
+    /** Reference ET over this step, mm. */
+    et0Mm: number
+    /** Rain over this step, mm. */
+    rainMm: number
+    /** Gross irrigation depth over the whole zone area during this step, mm. */
+    irrigationMm: number
+    /** Crop coefficient for this step. */
+    kc: number
+}
+
+export interface StepResult {
+    /** Crop ET without water stress, Kc ET0, mm. */
+    etcMm: number
+    /** Actual crop ET, Ks Kc ET0 limited by the water held, mm. */
+    etaMm: number
+    ks: number
+    deepPercolationMm: number
+    /** The part of deepPercolationMm attributed to irrigation water (see the file comment). */
+    irrigationDeepPercolationMm: number
+    runoffMm: number
+    /** The wetted bulb has been wet (see WaterlogRule) for at least WaterlogRule.afterS. */
+    waterlogged: boolean
+}
+
+/** FAO-56 eq. 82: total available water of the root zone, mm. */
+export function totalAvailableWaterMm(soil: Soil, rootDepthM: number): number {
+    return 1000 * (soil.thetaFc - soil.thetaWp) * rootDepthM
+}
+
+/** FAO-56 Table 22 footnote: p = p(5 mm/day) + 0.04 (5 - ETc), kept within 0.1..0.8. */
+export function adjustedDepletionFraction(pNominal: number, etcMmPerDay: number): number {
+    return Math.min(0.8, Math.max(0.1, pNominal + 0.04 * (5 - etcMmPerDay)))
+}
+
+/** FAO-56 eq. 84: 1 while Dr <= RAW = p TAW, then falling linearly to 0 at Dr = TAW. */
+export function waterStressCoefficient(drMm: number, tawMm: number, p: number): number {
+    if (drMm <= p * tawMm) return 1
+    return Math.max(0, Math.min(1, (tawMm - drMm) / ((1 - p) * tawMm)))
+}
+
+/** FAO paper 33: 1 - Ya/Ym = Ky (1 - ETa/ETm), as a percentage clamped to 0..100. */
+export function yieldLossPct(ky: number, etaSumMm: number, etmSumMm: number): number {
+    if (etmSumMm <= 0) return 0
+    return Math.min(100, Math.max(0, 100 * ky * (1 - etaSumMm / etmSumMm)))
+}
+
+const DAY_S = 86400
+
+/** Mean ETc rate over the trailing 24 h of simulated time (the current step included). */
+class TrailingDayEtc {
+    private dts: number[] = []
+    private etcs: number[] = []
+    private head = 0
+    private sumDt = 0
+    private sumEtc = 0
+
+    /** Adds a step and returns the mean rate in mm/day. */
+    push(dtS: number, etcMm: number): number {
+        this.dts.push(dtS)
+        this.etcs.push(etcMm)
+        this.sumDt += dtS
+        this.sumEtc += etcMm
+        while (this.sumDt - this.dts[this.head] >= DAY_S) {
+            this.sumDt -= this.dts[this.head]
+            this.sumEtc -= this.etcs[this.head]
+            this.head++
+        }
+        // Compact now and then; re-summing also stops rounding errors from piling up.
+        if (this.head > 4096) {
+            this.dts = this.dts.slice(this.head)
+            this.etcs = this.etcs.slice(this.head)
+            this.head = 0
+            this.sumDt = this.dts.reduce((a, b) => a + b, 0)
+            this.sumEtc = this.etcs.reduce((a, b) => a + b, 0)
+        }
+        return (Math.max(0, this.sumEtc) * DAY_S) / this.sumDt
+    }
+}
+
+const BULB = 0
+const REST = 1
+
+export class RootZone {
+    readonly soil: Soil
+    readonly rootDepthM: number
+    readonly pNominal: number
+    readonly wettedFraction: number
+    readonly waterlogRule: WaterlogRule
+    /** Total available water (eq. 82), mm. */
+    readonly tawMm: number
+    /** Water the root zone holds at saturation, above wilting point, mm. */
+    private readonly satMm: number
+    private readonly area: [number, number]
+    /** Water above wilting point in each compartment, mm over the compartment's own area. */
+    private readonly w: [number, number]
+    /** Irrigation-origin part of each compartment's water above field capacity, mm. */
+    private readonly wIrr: [number, number] = [0, 0]
+    private readonly etcDay = new TrailingDayEtc()
+    private pNow: number
+    private wetS = 0
+
+    constructor(params: RootZoneParams) {
+        const fw = params.wettedFraction
+        if (!(fw > 0 && fw <= 1)) throw new Error("wettedFraction must be in (0, 1]")
+        if (!(params.rootDepthM > 0)) throw new Error("rootDepthM must be > 0")
+        this.soil = params.soil
+        this.rootDepthM = params.rootDepthM
+        this.pNominal = params.pNominal
+        this.wettedFraction = fw
+        this.waterlogRule = params.waterlog ?? DEFAULT_WATERLOG
+        this.tawMm = totalAvailableWaterMm(params.soil, params.rootDepthM)
+        this.satMm = 1000 * (params.soil.thetaSat - params.soil.thetaWp) * params.rootDepthM
+        this.area = [fw, 1 - fw]
+        const dr0 = params.initialDepletionMm ?? 0
+        if (!(dr0 >= 0 && dr0 <= this.tawMm)) throw new Error("initialDepletionMm must be within 0..TAW")
+        this.w = [this.tawMm - dr0, this.tawMm - dr0]
+        this.pNow = adjustedDepletionFraction(params.pNominal, 5)
+    }
+
+    /** Depletion fraction p in use (adjusted at the last step). */
+    get p(): number {
+        return this.pNow
+    }
+
+    /** Readily available water (eq. 83), mm. */
+    get rawMm(): number {
+        return this.pNow * this.tawMm
+    }
+
+    /** Root-zone depletion Dr, mm, area-weighted over the two compartments. */
+    get drMm(): number {
+        return this.area[BULB] * this.deficit(BULB) + this.area[REST] * this.deficit(REST)
+    }
+
+    /** Water stress coefficient for the present depletion. */
+    get ks(): number {
+        return waterStressCoefficient(this.drMm, this.tawMm, this.pNow)
+    }
+
+    /** Water held above wilting point, mm over the zone area. */
+    get storageMm(): number {
+        return this.area[BULB] * this.w[BULB] + this.area[REST] * this.w[REST]
+    }
+
+    /** Mean volumetric water content of the root zone, m³/m³. */
+    get theta(): number {
+        return this.thetaOf(this.storageMm)
+    }
+
+    /** Volumetric water content in the wetted bulb (where a probe beside a dripper sits). */
+    get thetaWetted(): number {
+        return this.thetaOf(this.w[BULB])
+    }
+
+    /** Volumetric water content between the wetted bulbs (the bulb itself when fw = 1). */
+    get thetaUnwetted(): number {
+        return this.thetaOf(this.w[this.area[REST] > 0 ? REST : BULB])
+    }
+
+    /** How long the wetted bulb has been continuously wet (see WaterlogRule), seconds. */
+    get wetSpellS(): number {
+        return this.wetS
+    }
+
+    step(input: StepInput): StepResult {
+        const { dtS, et0Mm, rainMm, irrigationMm, kc } = input
+        if (!(dtS > 0)) throw new Error("dtS must be > 0")
+        for (const v of [et0Mm, rainMm, irrigationMm, kc]) {
+            if (!(v >= 0 && Number.isFinite(v))) throw new Error("step inputs must be finite and >= 0")
+        }
+        const etcMm = kc * et0Mm
+        this.pNow = adjustedDepletionFraction(this.pNominal, this.etcDay.push(dtS, etcMm))
+        const ks = waterStressCoefficient(this.drMm, this.tawMm, this.pNow)
+
+        const runoffMm = this.infiltrate(dtS, rainMm, irrigationMm)
+        const etaMm = this.extract(ks * etcMm)
+        const [deepPercolationMm, irrigationDeepPercolationMm] = this.drain(dtS)
+
+        const rule = this.waterlogRule
+        const thetaBulb = this.thetaWetted
+        const wet = thetaBulb > this.soil.thetaFc && this.soil.thetaSat - thetaBulb < rule.minAirFilledPorosity
+        this.wetS = wet ? this.wetS + dtS : 0
+
+        return {
+            etcMm,
+            etaMm,
+            ks,
+            deepPercolationMm,
+            irrigationDeepPercolationMm,
+            runoffMm,
+            waterlogged: this.wetS >= rule.afterS,
+        }
+    }
+
+    private thetaOf(waterMm: number): number {
+        return this.soil.thetaWp + waterMm / (1000 * this.rootDepthM)
+    }
+
+    private deficit(k: number): number {
+        return Math.max(0, this.tawMm - this.w[k])
+    }
+
+    private excess(k: number): number {
+        return Math.max(0, this.w[k] - this.tawMm)
+    }
+
+    /** Adds rain (both compartments) and irrigation (bulb only); returns runoff over the zone, mm. */
+    private infiltrate(dtS: number, rainMm: number, irrigationMm: number): number {
+        const capacityMm = (this.soil.infiltrationMmH * dtS) / 3600
+        let runoffMm = 0
+        for (const k of [BULB, REST]) {
+            const irr = k === BULB ? irrigationMm / this.wettedFraction : 0
+            const arriving = rainMm + irr
+            if (arriving <= 0) continue
+            const excessBefore = this.excess(k)
+            const taken = Math.min(arriving, capacityMm, Math.max(0, this.satMm - this.w[k]))
+            this.w[k] += taken
+            runoffMm += this.area[k] * (arriving - taken)
+            // What infiltrated is rain and irrigation in the proportions they arrived in.
+            this.wIrr[k] += ((this.excess(k) - excessBefore) * irr) / arriving
+            this.wIrr[k] = Math.min(this.wIrr[k], this.excess(k))
+        }
+        return runoffMm
+    }
+
+    /** Takes up to demandMm of ET over the zone; returns what was taken. */
+    private extract(demandMm: number): number {
+        const stored = this.storageMm
+        const etaMm = Math.min(demandMm, stored)
+        if (etaMm <= 0) return 0
+        // Uptake in proportion to the water each compartment holds: the same relative drawdown.
+        const keep = 1 - etaMm / stored
+        for (const k of [BULB, REST]) {
+            const excessBefore = this.excess(k)
+            this.w[k] *= keep
+            this.wIrr[k] = excessBefore > 0 ? (this.wIrr[k] * this.excess(k)) / excessBefore : 0
+        }
+        return etaMm
+    }
+
+    /** Drains water above field capacity; returns [deep percolation, its irrigation part], mm. */
+    private drain(dtS: number): [number, number] {
+        const tauS = this.soil.drainageTauH * 3600
+        const fraction = tauS > 0 ? 1 - Math.exp(-dtS / tauS) : 1
+        let dp = 0
+        let dpIrr = 0
+        for (const k of [BULB, REST]) {
+            const excess = this.excess(k)
+            if (excess <= 0) continue
+            const drained = excess * fraction
+            const drainedIrr = this.wIrr[k] * fraction
+            this.w[k] -= drained
+            this.wIrr[k] -= drainedIrr
+            dp += this.area[k] * drained
+            dpIrr += this.area[k] * drainedIrr
+        }
+        return [dp, Math.min(dpIrr, dp)]
+    }
+}

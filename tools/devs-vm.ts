@@ -1,0 +1,77 @@
+// Runs DeviceScript programs in the DeviceScript WASM VM from Node and collects what they
+// print. `devs run --test` turns on GC stress (every allocation collects), which made the
+// conformance suite take minutes; a normal `devs run --tcp` runs at full speed but insists on
+// a Jacdac bus at 127.0.0.1:8082, so this provides a silent one for the program's lifetime.
+
+import { spawn, spawnSync } from "node:child_process"
+import { copyFileSync, mkdtempSync } from "node:fs"
+import net from "node:net"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const DEVS = path.join(REPO_ROOT, "node_modules", ".bin", "devs")
+const JACDAC_TCP_PORT = 8082
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g
+
+/** Compiles a DeviceScript entry file and returns the path of a private copy of its bytecode
+ *  (devs always writes .devicescript/bin/bytecode.devs, which the firmware build shares). */
+export function compileDevs(entry: string): string {
+    const r = spawnSync(DEVS, ["build", entry], { cwd: REPO_ROOT, encoding: "utf8" })
+    if (r.status !== 0) throw new Error(`devs build ${entry} failed:\n${r.stdout}\n${r.stderr}`)
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "devs-")), "program.devs")
+    copyFileSync(path.join(REPO_ROOT, ".devicescript", "bin", "bytecode.devs"), out)
+    return out
+}
+
+export interface VmRun {
+    /** Lines the program printed (console.log), without the "WASM> " prefix and colours. */
+    lines: string[]
+    /** Why the run ended: "done" (a line matched `until`), "panic", "exit", "timeout". */
+    end: string
+    ms: number
+}
+
+/** Runs bytecode until a printed line contains `until`, the VM panics, or timeoutMs passes. */
+export async function runDevs(bytecode: string, until: string, timeoutMs: number): Promise<VmRun> {
+    const bus = net.createServer(s => {
+        s.on("data", () => {})
+        s.on("error", () => {})
+    })
+    await new Promise<void>((resolve, reject) => {
+        bus.once("error", e => reject(new Error(`cannot host the Jacdac bus on 127.0.0.1:${JACDAC_TCP_PORT}: ${e.message}`)))
+        bus.listen(JACDAC_TCP_PORT, "127.0.0.1", () => resolve())
+    })
+    const t0 = Date.now()
+    const child = spawn(DEVS, ["run", "--tcp", bytecode], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
+    const lines: string[] = []
+    let pending = ""
+    const end = await new Promise<string>(resolve => {
+        const timer = setTimeout(() => resolve("timeout"), timeoutMs)
+        const finish = (why: string) => {
+            clearTimeout(timer)
+            resolve(why)
+        }
+        child.stdout.setEncoding("utf8")
+        child.stdout.on("data", (chunk: string) => {
+            pending += chunk
+            const parts = pending.split("\n")
+            pending = parts.pop() ?? ""
+            for (const raw of parts) {
+                const line = raw.replace(ANSI, "")
+                if (!line.startsWith("WASM> ")) continue
+                const text = line.slice(6)
+                lines.push(text)
+                if (text.includes(until)) finish("done")
+                if (text.startsWith("PANIC") || text.startsWith("Exception:")) finish("panic")
+            }
+        })
+        child.on("exit", () => finish("exit"))
+    })
+    child.kill()
+    await new Promise<void>(resolve => bus.close(() => resolve()))
+    return { lines, end, ms: Date.now() - t0 }
+}

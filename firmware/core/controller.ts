@@ -54,6 +54,8 @@ export interface ZoneStatus {
     remainingS: number
     program: number
     cause: string
+    /** The run holding the valve was forced through a peak window by a person. */
+    forced: boolean
 }
 
 export interface Status {
@@ -837,7 +839,13 @@ export class Controller {
             const j = this.zoneJob[z]
             let remaining = 0
             for (const q of this.jobs) if (q.zone === z && !q.cancelled) remaining += q.remainingS
-            zones.push({ state: this.vstate[z], remainingS: remaining, program: j === null ? 0 : j.program, cause: j === null ? "" : j.cause })
+            zones.push({
+                state: this.vstate[z],
+                remainingS: remaining,
+                program: j === null ? 0 : j.program,
+                cause: j === null ? "" : j.cause,
+                forced: j !== null && j.force,
+            })
         }
         const sensors: string[] = []
         for (const s of this.sensors) sensors.push(SENSOR_HEALTH_CODES[s.health])

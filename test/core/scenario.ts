@@ -39,7 +39,7 @@ const configArb: fc.Arbitrary<CoreConfig> = fc
         sensors: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 6, maxLength: 6 }),
         valveOpenS: fc.integer({ min: 0, max: 15 }),
         valveCloseS: fc.integer({ min: 0, max: 15 }),
-        pumpPresent: fc.boolean(),
+        pumpPresent: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
         startDelayS: fc.integer({ min: 0, max: 30 }),
         stopLeadS: fc.integer({ min: 0, max: 30 }),
         master: fc.boolean(),
@@ -73,7 +73,7 @@ const configArb: fc.Arbitrary<CoreConfig> = fc
 function programArb(nZones: number, id: number): fc.Arbitrary<Program> {
     return fc
         .record({
-            enabled: fc.boolean(),
+            enabled: fc.oneof({ weight: 6, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
             dayMode: fc.constantFrom(DayMode.Weekdays, DayMode.Interval, DayMode.Odd, DayMode.Even),
             weekdays: fc.integer({ min: 1, max: 127 }),
             intervalDays: fc.integer({ min: 1, max: 4 }),
@@ -108,6 +108,7 @@ function programArb(nZones: number, id: number): fc.Arbitrary<Program> {
 
 function commandArb(nZones: number): fc.Arbitrary<any> {
     return fc.oneof(
+        fc.record({ k: fc.constant("run"), zone: fc.integer({ min: 0, max: nZones - 1 }), seconds: fc.integer({ min: 60, max: 7200 }), force: fc.constant(false) }),
         fc.record({ k: fc.constant("run"), zone: fc.integer({ min: 0, max: nZones - 1 }), seconds: fc.integer({ min: 1, max: 14400 }), force: fc.boolean() }),
         fc.record({ k: fc.constant("stopAll") }),
         fc.record({ k: fc.constant("stopZone"), zone: fc.integer({ min: 0, max: nZones - 1 }) }),
@@ -136,10 +137,10 @@ export const scenarioArb: fc.Arbitrary<Scenario> = configArb.chain(cfg => {
     const n = cfg.zones.length
     return fc.record({
         cfg: fc.constant(cfg),
-        programs: fc.tuple(programArb(n, 1), programArb(n, 2), programArb(n, 3)).chain(ps => fc.subarray(ps)),
+        programs: fc.tuple(programArb(n, 1), programArb(n, 2), programArb(n, 3)).chain(ps => fc.subarray(ps, { minLength: 1 })),
         startWall: fc.record({ y: fc.integer({ min: 2025, max: 2028 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }), s: fc.integer({ min: 0, max: 86399 }) })
             .map(r => daysFromCivil(r.y, r.m, r.d) * 86400 + r.s - 420 * 60),
-        actions: fc.array(actionArb(n), { maxLength: 30 }).map(a => [...a].sort((x, y) => x.at - y.at)),
+        actions: fc.array(actionArb(n), { minLength: 5, maxLength: 40 }).map(a => [...a].sort((x, y) => x.at - y.at)),
         soilBase: fc.array(fc.integer({ min: 150, max: 400 }), { minLength: n, maxLength: n }),
         seed: fc.integer({ min: 0, max: 1 << 30 }),
     })
@@ -147,6 +148,7 @@ export const scenarioArb: fc.Arbitrary<Scenario> = configArb.chain(cfg => {
 
 /** What the outputs did, reduced to verdicts per invariant ("" = held, else what broke). */
 export interface Verdicts {
+    safeState: string
     maxRun: string
     pumpWithValve: string
     hydraulicLimit: string
@@ -174,7 +176,7 @@ export function runScenario(sc: Scenario): Verdicts {
     const rnd = lcg(sc.seed)
     const store: Record<string, string> = {}
     for (const p of sc.programs) if (programError(p, n) === "") store["p" + p.id] = encodeProgram(p)
-    const v: Verdicts = { maxRun: "", pumpWithValve: "", hydraulicLimit: "", peak: "", allClosed: "", reload: "", steps: 0, simulatedS: 0, pumpOnS: 0, valveOpenings: 0 }
+    const v: Verdicts = { safeState: "", maxRun: "", pumpWithValve: "", hydraulicLimit: "", peak: "", allClosed: "", reload: "", steps: 0, simulatedS: 0, pumpOnS: 0, valveOpenings: 0 }
 
     let ctl = new Controller(cfg)
     ctl.restore({ ...store })
@@ -193,7 +195,7 @@ export function runScenario(sc: Scenario): Verdicts {
     }
     const apply = (o: { valves: boolean[]; pump: boolean; events: CoreEvent[]; writes: { key: string; value: string }[] }, powerCut = false) => {
         for (const w of o.writes) store[w.key] = w.value
-        for (const e of o.events) if (e.kind === "safeState") fail("pumpWithValve", "safe state entered: " + e.reason)
+        for (const e of o.events) if (e.kind === "safeState") fail("safeState", "safe state entered: " + e.reason)
         for (let z = 0; z < n; z++) {
             if (o.valves[z] && !prev.valves[z]) {
                 onSince[z] = t

@@ -6,7 +6,7 @@
 // open. A watchdog timer drives everything off if the tick loop ever stalls.
 
 import * as ds from "@devicescript/core"
-import { Cause, CommandResult, Controller, CoreConfig, Hardware, SettingWrite } from "./core/index"
+import { Cause, CommandResult, Controller, CoreConfig, CoreEvent, Hardware, SettingWrite } from "./core/index"
 import { WallClock } from "./clock"
 import { SoilProbes } from "./inputs"
 import { errText, eventLine, logLine } from "./log"
@@ -38,6 +38,9 @@ export class Shell {
     readonly clock: WallClock
     ticks = 0
     exceptions = 0
+    statusEvery = STATUS_EVERY
+    /** Called with every core event after it is logged (the MQTT bridge will hook in here). */
+    onEvent: ((e: CoreEvent) => void) | null = null
     lastTickMs = 0
     private pending: PendingWrite[] = []
     private writing = false
@@ -85,10 +88,27 @@ export class Shell {
             } catch (e) {
                 applyError = errText(e)
             }
-            for (const ev of o.events) logLine([eventLine(ev)])
             this.queueWrites(o.writes)
-            if (applyError !== "") throw new Error(applyError)
-            if (this.ticks % STATUS_EVERY === 0) this.status(monoS, wallS)
+            for (const ev of o.events) {
+                logLine([eventLine(ev)])
+                const h = this.onEvent
+                if (h !== null) {
+                    // A failing listener (e.g. the network) must not stop the watering.
+                    try {
+                        h(ev)
+                    } catch (e) {
+                        logLine(["X on_event", errText(e)])
+                    }
+                }
+            }
+            if (applyError !== "") this.safeState(monoS, "output_fail", applyError)
+            else if (this.ticks % this.statusEvery === 0) {
+                try {
+                    this.status(monoS, wallS)
+                } catch (e) {
+                    logLine(["X status", errText(e)])
+                }
+            }
         } catch (e) {
             this.safeState(monoS, "shell_exception", errText(e))
         }
@@ -193,14 +213,24 @@ export class Shell {
     /** Runs forever (maxTicks = 0) or for maxTicks ticks on the real clock. */
     async run(maxTicks: number): Promise<void> {
         const self = this
+        if (maxTicks > 0) this.statusEvery = 1
+        // Fibers that may block on hardware; the tick below never waits for them.
         setTimeout(async () => {
             while (true) {
-                await self.clock.sync(ds.millis())
+                try {
+                    await self.clock.sync(ds.millis())
+                } catch (e) {
+                    logLine(["X clock_fiber", errText(e)])
+                }
                 await ds.sleep(1000)
             }
         }, 0)
         setInterval(async () => {
-            await self.flushWrites()
+            try {
+                await self.flushWrites()
+            } catch (e) {
+                logLine(["X write_fiber", errText(e)])
+            }
         }, 500)
         setInterval(() => {
             self.checkStall(ds.millis())

@@ -4,7 +4,7 @@
 // a Jacdac bus at 127.0.0.1:8082, so this provides a silent one for the program's lifetime.
 
 import { spawn, spawnSync } from "node:child_process"
-import { copyFileSync, mkdtempSync } from "node:fs"
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import net from "node:net"
 import { tmpdir } from "node:os"
 import path from "node:path"
@@ -16,6 +16,41 @@ const JACDAC_TCP_PORT = 8082
 
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g
+
+const LOCK_DIR = path.join(REPO_ROOT, ".devicescript", "vm.lock")
+
+function lockHolderAlive(): boolean {
+    try {
+        process.kill(Number(readFileSync(path.join(LOCK_DIR, "pid"), "utf8")), 0)
+        return true
+    } catch {
+        return false
+    }
+}
+
+/**
+ * Runs fn while holding a machine-wide lock: every devs build writes the same
+ * .devicescript/bin/bytecode.devs and every VM run needs port 8082, so test files that use
+ * the VM (they run in parallel workers) take turns. A lock left by a dead process is taken over.
+ */
+export async function withVmLock<T>(fn: () => Promise<T>): Promise<T> {
+    mkdirSync(path.dirname(LOCK_DIR), { recursive: true })
+    for (;;) {
+        try {
+            mkdirSync(LOCK_DIR)
+            writeFileSync(path.join(LOCK_DIR, "pid"), String(process.pid))
+            break
+        } catch {
+            if (!lockHolderAlive()) rmSync(LOCK_DIR, { recursive: true, force: true })
+            else await new Promise(r => setTimeout(r, 200))
+        }
+    }
+    try {
+        return await fn()
+    } finally {
+        rmSync(LOCK_DIR, { recursive: true, force: true })
+    }
+}
 
 /** Compiles a DeviceScript entry file and returns the path of a private copy of its bytecode
  *  (devs always writes .devicescript/bin/bytecode.devs, which the firmware build shares). */
@@ -35,8 +70,15 @@ export interface VmRun {
     ms: number
 }
 
-/** Runs bytecode until a printed line contains `until`, the VM panics, or timeoutMs passes. */
-export async function runDevs(bytecode: string, until: string, timeoutMs: number): Promise<VmRun> {
+/** The simulated device's flash (settings), kept by `devs run` between runs. */
+export const SIM_FLASH = path.join(REPO_ROOT, ".devicescript", "flash", "sim.bin")
+
+/**
+ * Runs bytecode until a printed line contains `until`, the VM panics, or timeoutMs passes.
+ * The simulated flash starts empty unless keepFlash is set (a power cut keeps it).
+ */
+export async function runDevs(bytecode: string, until: string, timeoutMs: number, keepFlash = false): Promise<VmRun> {
+    if (!keepFlash) rmSync(SIM_FLASH, { force: true })
     const bus = net.createServer(s => {
         s.on("data", () => {})
         s.on("error", () => {})

@@ -108,6 +108,8 @@ export class Controller {
     jobs: Job[] = []
     private nextJobId = 1
     sensors: SensorTrack[] = []
+    /** Only sensors some zone refers to are tracked and reported. */
+    private sensorUsed: boolean[] = []
 
     private events: CoreEvent[] = []
     private writes: SettingWrite[] = []
@@ -133,7 +135,12 @@ export class Controller {
         }
         let sensorCount = 0
         for (const z of cfg.zones) if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
-        for (let i = 0; i < sensorCount; i++) this.sensors.push(newSensorTrack(0))
+        for (let i = 0; i < sensorCount; i++) {
+            this.sensors.push(newSensorTrack(0))
+            let used = false
+            for (const z of cfg.zones) if (z.sensor === i) used = true
+            this.sensorUsed.push(used)
+        }
     }
 
     // ---------------------------------------------------------------- persistence
@@ -317,6 +324,7 @@ export class Controller {
 
     private readSensors(soil: (number | null)[], m: number): void {
         for (let i = 0; i < this.sensors.length; i++) {
+            if (!this.sensorUsed[i]) continue
             const v = soil !== undefined && soil !== null && i < soil.length ? soil[i] : null
             const tr = this.sensors[i]
             if (updateSensor(tr, v, m, this.cfg.moisture)) {
@@ -848,7 +856,7 @@ export class Controller {
             })
         }
         const sensors: string[] = []
-        for (const s of this.sensors) sensors.push(SENSOR_HEALTH_CODES[s.health])
+        for (let i = 0; i < this.sensors.length; i++) sensors.push(this.sensorUsed[i] ? SENSOR_HEALTH_CODES[this.sensors[i].health] : "unused")
         let queued = 0
         for (const j of this.jobs) if (!j.running && !j.cancelled) queued++
         return {

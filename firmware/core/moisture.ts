@@ -21,8 +21,9 @@ export interface SensorTrack {
     health: SensorHealth
 }
 
+/** Starts healthy so that a probe missing from boot is reported by its first reading. */
 export function newSensorTrack(monoS: number): SensorTrack {
-    return { last: null, changedAt: monoS, health: SensorHealth.Missing }
+    return { last: null, changedAt: monoS, health: SensorHealth.Ok }
 }
 
 /** Updates a track with a new reading; returns true when its health changed. */

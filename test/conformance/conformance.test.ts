@@ -1,7 +1,7 @@
 // Invariant: the control core gives byte-identical results in Node (simulator, tests) and in
 // the DeviceScript VM (firmware). Every vector's line from the VM must equal Node's.
 import { beforeAll, describe, expect, it } from "vitest"
-import { compileDevs, runDevs, VmRun } from "../../tools/devs-vm"
+import { compileDevs, runDevs, VmRun, withVmLock } from "../../tools/devs-vm"
 import { functionVector, SCENARIO_VECTORS, ScenarioRun, VECTOR_COUNT } from "./vectors"
 
 function nodeLines(): string[] {
@@ -20,7 +20,7 @@ describe("conformance between Node and the DeviceScript VM", () => {
     let node: string[]
     beforeAll(async () => {
         node = nodeLines()
-        vm = await runDevs(compileDevs("test/conformance/vm-main.ts"), "VEC-END", 240_000)
+        vm = await withVmLock(() => runDevs(compileDevs("test/conformance/vm-main.ts"), "VEC-END", 240_000))
     }, 300_000)
 
     it(`runs all ${VECTOR_COUNT} vectors to the end inside the VM`, () => {

@@ -84,8 +84,8 @@ function programArb(nZones: number, id: number): fc.Arbitrary<Program> {
             useMoisture: fc.boolean(),
         })
         .map(r => {
-            const zoneS = r.zoneMin.map(m => m * 60)
-            if (zoneS.every(s => s === 0)) zoneS[0] = 600
+            const zoneS: number[] = r.zoneMin.map(m => m * 60)
+            if (!zoneS.some(s => s > 0)) zoneS[0] = 600
             return {
                 id,
                 name: "P" + id,
@@ -184,7 +184,6 @@ export function runScenario(sc: Scenario): Verdicts {
     let bootAt = 0 // real time of the last boot; mono = t - bootAt
     let wallOffset = 0
     const onSince: number[] = new Array(n).fill(-1) // real time the valve output turned on
-    let pumpOnSince = -1
     let pumpOffSince = -1e9
     let prev = { valves: new Array(n).fill(false) as boolean[], pump: false }
     const soil: (number | null)[] = sc.soilBase.slice()
@@ -212,7 +211,6 @@ export function runScenario(sc: Scenario): Verdicts {
             }
         }
         if (o.pump && !prev.pump) {
-            pumpOnSince = t
             const ready = o.valves.some((on, z) => on && t - onSince[z] >= cfg.valveOpenS + cfg.pump.startDelayS)
             if (!ready) fail("pumpWithValve", "pump started before any valve had been open for the start delay")
         }

@@ -11,6 +11,7 @@
 // - the master valve follows "any zone valve output on";
 // - no more zones (or nominal flow) at once than the hydraulic limit; the rest wait in a queue.
 
+import { AlarmList } from "./alarms"
 import { dayNumber, minuteOfDay, toLocalSeconds } from "./calendar"
 import { Job, nextSegment } from "./jobs"
 import { moistureFactorPct, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
@@ -68,6 +69,9 @@ export interface Status {
     rainDelayUntil: number
     fault: string
     sensors: string[]
+    /** Last reading per sensor, tenths of % v/v, null if none. */
+    soil: (number | null)[]
+    alarms: number
 }
 
 function ok(): CommandResult {
@@ -108,6 +112,7 @@ export class Controller {
     jobs: Job[] = []
     private nextJobId = 1
     sensors: SensorTrack[] = []
+    alarms: AlarmList = new AlarmList()
     /** Only sensors some zone refers to are tracked and reported. */
     private sensorUsed: boolean[] = []
 
@@ -156,7 +161,7 @@ export class Controller {
         const settings = decodeSettings(s)
         if (settings === null) {
             this.settings = defaultSettings()
-            if (s !== undefined) this.emit("corrupt", "system", -1, 0, 0, SETTINGS_KEY)
+            if (s !== undefined) this.corrupt(SETTINGS_KEY, 0)
             this.write(SETTINGS_KEY, encodeSettings(this.settings))
         } else {
             this.settings = settings
@@ -166,7 +171,7 @@ export class Controller {
             if (r === undefined || r === "") continue
             const p = decodeProgram(r, this.cfg.zones.length)
             if (p === null || p.id !== id) {
-                this.emit("corrupt", "system", -1, id, 0, programKey(id))
+                this.corrupt(programKey(id), id)
                 this.write(programKey(id), "")
             } else {
                 this.programs[id - 1] = p
@@ -177,6 +182,17 @@ export class Controller {
         else this.fired = f
         this.restored = true
         this.emit("restored", "system", -1, 0, this.programCount(), "")
+    }
+
+    private corrupt(key: string, program: number): void {
+        this.emit("corrupt", "system", -1, program, 0, key)
+        this.alarm("flash", -1, program, key)
+    }
+
+    /** Raises an alarm and records it in the diary. */
+    private alarm(kind: string, zone: number, value: number, reason: string): void {
+        const id = this.alarms.raise(kind, zone, value, reason, this.lastWall)
+        this.emit("alarm", kind === "sensor" ? "sensor" : "safety", zone, 0, id, kind)
     }
 
     programCount(): number {
@@ -312,6 +328,7 @@ export class Controller {
             const onFor = m - this.vOnSince[z]
             if (onFor + c.pump.stopLeadS + 2 * c.tickS >= c.zones[z].maxRunS && this.stopReq[z] !== "max_run") {
                 this.emit("maxRun", "safety", z, this.jobProgram(z), onFor, "max_run")
+                this.alarm("max_run", z, onFor, "max_run")
                 this.requestStop(z, "max_run", "safety", true)
             }
         }
@@ -330,6 +347,7 @@ export class Controller {
             if (updateSensor(tr, v, m, this.cfg.moisture)) {
                 const kind = tr.health === SensorHealth.Ok ? "sensorOk" : "sensorFault"
                 this.emit(kind, "sensor", -1, 0, i, SENSOR_HEALTH_CODES[tr.health])
+                if (tr.health !== SensorHealth.Ok) this.alarm("sensor", i, 0, SENSOR_HEALTH_CODES[tr.health])
             }
         }
     }
@@ -420,6 +438,7 @@ export class Controller {
     private addJob(z: number, secs: number, cause: Cause, program: number, cycleS: number, soakS: number, force: boolean, priority: boolean): boolean {
         if (this.jobs.length >= MAX_JOBS) {
             this.emit("runSkipped", cause, z, program, secs, "queue_full")
+            this.alarm("queue_full", z, secs, "queue_full")
             return false
         }
         const job: Job = {
@@ -697,6 +716,7 @@ export class Controller {
         this.jobs = []
         this.fault = why
         this.emit("safeState", "safety", -1, 0, 0, why)
+        this.alarm("safe_state", -1, 0, why)
     }
 
     // ---------------------------------------------------------------- commands
@@ -803,6 +823,29 @@ export class Controller {
             this.fault = ""
             return ok()
         }
+        if (k === "ackAlarm") {
+            if (!isIntIn(cmd.id, 0, 2147483647)) return fail("bad_id")
+            const n = this.alarms.ack(cmd.id)
+            if (n === 0) return fail("no_alarm")
+            this.emit("alarmAck", source, -1, 0, cmd.id, "")
+            return ok()
+        }
+        if (k === "setLang") {
+            if (!isIntIn(cmd.lang, 0, 1)) return fail("bad_lang")
+            this.settings.lang = cmd.lang
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+            this.emit("lang", source, -1, 0, cmd.lang, "")
+            return ok()
+        }
+        if (k === "setPin") {
+            if (!isIntIn(cmd.pin, 0, 9999)) return fail("bad_pin")
+            if (!isBool(cmd.on)) return fail("bad_on")
+            this.settings.pin = cmd.pin
+            this.settings.pinOn = cmd.on
+            this.write(SETTINGS_KEY, encodeSettings(this.settings))
+            this.emit("pin", source, -1, 0, cmd.on ? 1 : 0, "")
+            return ok()
+        }
         return fail("unknown_command")
     }
 
@@ -856,7 +899,11 @@ export class Controller {
             })
         }
         const sensors: string[] = []
-        for (let i = 0; i < this.sensors.length; i++) sensors.push(this.sensorUsed[i] ? SENSOR_HEALTH_CODES[this.sensors[i].health] : "unused")
+        const soil: (number | null)[] = []
+        for (let i = 0; i < this.sensors.length; i++) {
+            sensors.push(this.sensorUsed[i] ? SENSOR_HEALTH_CODES[this.sensors[i].health] : "unused")
+            soil.push(this.sensors[i].last)
+        }
         let queued = 0
         for (const j of this.jobs) if (!j.running && !j.cancelled) queued++
         return {
@@ -869,6 +916,8 @@ export class Controller {
             rainDelayUntil: this.settings.rainDelayUntil,
             fault: this.fault,
             sensors: sensors,
+            soil: soil,
+            alarms: this.alarms.items.length,
         }
     }
 }

@@ -109,24 +109,26 @@ export function decodeProgram(rec: any, zoneCount: number): Program | null {
 }
 
 export function defaultSettings(): Settings {
-    return { budgetPct: 100, rainDelayUntil: 0, standby: false }
+    return { budgetPct: 100, rainDelayUntil: 0, standby: false, lang: 0, pin: 0, pinOn: false }
 }
 
 export function settingsError(s: Settings): string {
     if (!isIntIn(s.budgetPct, 0, 250)) return "bad_budget"
     if (!isIntIn(s.rainDelayUntil, 0, 4294967295)) return "bad_rain_delay"
+    if (!isIntIn(s.lang, 0, 1)) return "bad_lang"
+    if (!isIntIn(s.pin, 0, 9999)) return "bad_pin"
     return ""
 }
 
 export function encodeSettings(s: Settings): string {
-    return seal(["" + RECORD_VERSION, "" + s.budgetPct, "" + s.rainDelayUntil, b(s.standby)].join("|"))
+    return seal(["" + RECORD_VERSION, "" + s.budgetPct, "" + s.rainDelayUntil, b(s.standby), "" + s.lang, "" + s.pin, b(s.pinOn)].join("|"))
 }
 
 export function decodeSettings(rec: any): Settings | null {
     const f = unseal(rec)
-    if (f === null || f.length !== 4) return null
-    if (f[3] !== "0" && f[3] !== "1") return null
-    const s: Settings = { budgetPct: num(f[1]), rainDelayUntil: num(f[2]), standby: f[3] === "1" }
+    if (f === null || f.length !== 7) return null
+    if ((f[3] !== "0" && f[3] !== "1") || (f[6] !== "0" && f[6] !== "1")) return null
+    const s: Settings = { budgetPct: num(f[1]), rainDelayUntil: num(f[2]), standby: f[3] === "1", lang: num(f[4]), pin: num(f[5]), pinOn: f[6] === "1" }
     return settingsError(s) === "" ? s : null
 }
 

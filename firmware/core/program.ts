@@ -96,3 +96,30 @@ export function runsOnDay(p: Program, dayNo: number): boolean {
 export function startKey(dayNo: number, slot: number): number {
     return dayNo * 4 + slot
 }
+
+/**
+ * The next start of any program strictly after local time `localS`, within `days` days:
+ * `{ program, localS }` or null. Starts already fired are skipped. For the box's home screen.
+ */
+export function nextStart(programs: (Program | null)[], fired: number[], localS: number, days: number): { program: number; localS: number } | null {
+    const today = Math.floor(localS / 86400)
+    const nowMin = Math.floor((localS - today * 86400) / 60)
+    for (let d = 0; d <= days; d++) {
+        let best = -1
+        let bestMin = 1440
+        for (const p of programs) {
+            if (p === null || !runsOnDay(p, today + d)) continue
+            for (let s = 0; s < p.startsMin.length; s++) {
+                const m = p.startsMin[s]
+                if (d === 0 && m <= nowMin) continue
+                if (startKey(today + d, s) <= fired[p.id - 1]) continue
+                if (m < bestMin) {
+                    bestMin = m
+                    best = p.id
+                }
+            }
+        }
+        if (best > 0) return { program: best, localS: (today + d) * 86400 + bestMin * 60 }
+    }
+    return null
+}

@@ -113,6 +113,11 @@ export interface Settings {
     /** UTC seconds until which schedules are skipped (0 = none). */
     rainDelayUntil: number
     standby: boolean
+    /** Language of the box's display: 0 = Vietnamese (ASCII, no diacritics), 1 = English. */
+    lang: number
+    /** Keypad PIN for settings (0..9999), asked only when pinOn; never for stop-all. */
+    pin: number
+    pinOn: boolean
 }
 
 export interface CoreEvent {
@@ -165,6 +170,9 @@ export type Command =
     | { k: "deleteProgram"; id: number }
     | { k: "setBudget"; pct: number }
     | { k: "clearFault" }
+    | { k: "ackAlarm"; id: number }
+    | { k: "setLang"; lang: number }
+    | { k: "setPin"; pin: number; on: boolean }
 
 export interface CommandResult {
     ok: boolean

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest"
 import { Controller } from "../../firmware/core/controller"
 import { daysFromCivil } from "../../firmware/core/calendar"
-import { encodeProgram, encodeSettings } from "../../firmware/core/persist"
+import { defaultSettings, encodeProgram, encodeSettings } from "../../firmware/core/persist"
+import { nextStart } from "../../firmware/core/program"
 import { DayMode, ValveState } from "../../firmware/core/types"
 import { config, program, Rig, vnTime } from "./fixtures"
 
@@ -112,7 +113,7 @@ describe("programs", () => {
     })
 
     it("applies the program and global budgets to every zone", () => {
-        const r = new Rig(config(), at(5, 29), { p1: encodeProgram(program({ zoneS: [600, 300, 0], budgetPct: 120 })), set: encodeSettings({ budgetPct: 50, rainDelayUntil: 0, standby: false }) })
+        const r = new Rig(config(), at(5, 29), { p1: encodeProgram(program({ zoneS: [600, 300, 0], budgetPct: 120 })), set: encodeSettings({ ...defaultSettings(), budgetPct: 50 }) })
         r.run(90)
         expect(r.events.filter(e => e.kind === "runQueued").map(e => e.value)).toEqual([360, 180])
     })
@@ -310,5 +311,51 @@ describe("commands from outside", () => {
         const o = r.step()
         expect(JSON.stringify([r.ctl.status(), r.ctl.programs, r.ctl.settings])).toBe(before)
         expect(o.writes).toEqual([])
+    })
+})
+
+describe("alarms and the box's settings", () => {
+    it("raises an alarm for a failed sensor once, counts repeats, and removes it when acknowledged", () => {
+        const r = new Rig(config(), MON_0600)
+        r.soil = [null, 250, 250]
+        r.run(3)
+        r.soil = [250, 250, 250]
+        r.run(3)
+        r.soil = [null, 250, 250]
+        r.run(3)
+        const list = r.ctl.alarms.items
+        expect(list.map(a => [a.kind, a.zone, a.reason, a.repeats])).toEqual([["sensor", 0, "missing", 1]])
+        expect(r.ctl.status().alarms).toBe(1)
+        expect(r.ctl.command({ k: "ackAlarm", id: list[0].id + 1 }, "keypad")).toEqual({ ok: false, error: "no_alarm" })
+        expect(r.ctl.command({ k: "ackAlarm", id: list[0].id }, "keypad").ok).toBe(true)
+        expect(r.ctl.status().alarms).toBe(0)
+    })
+
+    it("a safe state and a corrupt flash record each raise an alarm", () => {
+        const r = new Rig(config(), MON_0600, { p1: "1|garbage|0" })
+        r.run(2)
+        r.mono -= 5
+        r.step()
+        expect(r.ctl.alarms.items.map(a => a.kind)).toEqual(["flash", "safe_state"])
+    })
+
+    it("keeps language and PIN in the settings record", () => {
+        const r = new Rig(config(), MON_0600)
+        expect(r.ctl.command({ k: "setLang", lang: 1 }, "keypad").ok).toBe(true)
+        expect(r.ctl.command({ k: "setPin", pin: 1234, on: true }, "keypad").ok).toBe(true)
+        expect(r.ctl.command({ k: "setPin", pin: 12345, on: true }, "keypad").ok).toBe(false)
+        r.step()
+        const again = new Rig(config(), MON_0600, r.store)
+        expect(again.ctl.settings).toMatchObject({ lang: 1, pin: 1234, pinOn: true })
+    })
+
+    it("finds the next program start for the home screen", () => {
+        const local = daysFromCivil(2026, 11, 23) * 86400 + 6 * 3600 // Monday 06:00 local
+        const p1 = program({ startsMin: [330, 1020], weekdays: 1 }) // Mondays 05:30 and 17:00
+        const p2 = program({ id: 2, startsMin: [600], weekdays: 2 }) // Tuesdays 10:00
+        const fired = [0, 0, 0, 0, 0, 0, 0, 0]
+        expect(nextStart([p1, p2], fired, local, 7)).toEqual({ program: 1, localS: local + 11 * 3600 })
+        expect(nextStart([p2], fired, local, 7)).toEqual({ program: 2, localS: local + 28 * 3600 })
+        expect(nextStart([program({ enabled: false })], fired, local, 7)).toBeNull()
     })
 })

@@ -2,7 +2,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { Controller } from "../../firmware/core/controller"
-import { decodeProgram, decodeSettings, encodeFired, encodeProgram, encodeSettings, MAX_RECORD_LEN } from "../../firmware/core/persist"
+import { decodeProgram, decodeSettings, defaultSettings, encodeFired, encodeProgram, encodeSettings, MAX_RECORD_LEN } from "../../firmware/core/persist"
 import { programError } from "../../firmware/core/program"
 import { MAX_ZONES } from "../../firmware/core/types"
 import { config, program } from "./fixtures"
@@ -37,7 +37,8 @@ describe("flash records", () => {
         const rec = encodeProgram(program())
         expect(decodeProgram("2" + rec.slice(1), 3)).toBeNull()
         expect(decodeProgram(rec, 4)).toBeNull()
-        expect(decodeSettings(encodeSettings({ budgetPct: 80, rainDelayUntil: 1795000000, standby: true }))).toEqual({ budgetPct: 80, rainDelayUntil: 1795000000, standby: true })
+        const s = { budgetPct: 80, rainDelayUntil: 1795000000, standby: true, lang: 1, pin: 42, pinOn: true }
+        expect(decodeSettings(encodeSettings(s))).toEqual(s)
     })
 
     it("restore replaces corrupt records by safe defaults, reports each, and rewrites them", () => {
@@ -45,11 +46,11 @@ describe("flash records", () => {
         c.restore({ set: "1|abc|0|0|123", p1: encodeProgram(program()), p2: encodeProgram(program({ id: 2 })).slice(0, 20), fired: "junk" })
         const o = c.step({ monoS: 0, wallS: 0, soil: [] })
         expect(o.events.filter(e => e.kind === "corrupt").map(e => e.reason)).toEqual(["set", "p2"])
-        expect(c.settings).toEqual({ budgetPct: 100, rainDelayUntil: 0, standby: false })
+        expect(c.settings).toEqual(defaultSettings())
         expect(c.programs[0]).toEqual(program())
         expect(c.programs[1]).toBeNull()
         expect(o.writes).toEqual([
-            { key: "set", value: encodeSettings({ budgetPct: 100, rainDelayUntil: 0, standby: false }) },
+            { key: "set", value: encodeSettings(defaultSettings()) },
             { key: "p2", value: "" },
         ])
         expect(encodeFired([0, 0, 0, 0, 0, 0, 0, 0]).length).toBeLessThan(MAX_RECORD_LEN)

@@ -40,12 +40,15 @@ export class AlarmList {
         return id
     }
 
-    /** Acknowledges one alarm by id, or all with id 0; returns how many were removed. */
-    ack(id: number): number {
+    /** Acknowledges one alarm by id, or all with id 0; returns the alarms removed. */
+    ack(id: number): Alarm[] {
         const keep: Alarm[] = []
-        for (const a of this.items) if (id !== 0 && a.id !== id) keep.push(a)
-        const n = this.items.length - keep.length
+        const gone: Alarm[] = []
+        for (const a of this.items) {
+            if (id === 0 || a.id === id) gone.push(a)
+            else keep.push(a)
+        }
         this.items = keep
-        return n
+        return gone
     }
 }

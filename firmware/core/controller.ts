@@ -12,6 +12,8 @@
 // - no more zones (or nominal flow) at once than the hydraulic limit; the rest wait in a queue.
 
 import { AlarmList } from "./alarms"
+import { advanceDose, Dose, DosePhase, doseError, injectedMl, newDoseState } from "./dosing"
+import { bitCount, FlowSupervisor, FlowVerdict } from "./flow"
 import { dayNumber, minuteOfDay, toLocalSeconds } from "./calendar"
 import { Job, nextSegment } from "./jobs"
 import { moistureFactorPct, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
@@ -23,7 +25,13 @@ import {
     encodeFired,
     encodeProgram,
     encodeSettings,
+    decodeFlow,
+    decodeLocks,
+    encodeFlow,
+    encodeLocks,
     FIRED_KEY,
+    FLOW_KEY,
+    LOCK_KEY,
     programKey,
     SETTINGS_KEY,
 } from "./persist"
@@ -72,6 +80,13 @@ export interface Status {
     /** Last reading per sensor, tenths of % v/v, null if none. */
     soil: (number | null)[]
     alarms: number
+    /** Zones locked out after a burst (bit mask). */
+    lockedZones: number
+    /** Pump lock-out reason, "" if none. */
+    pumpLock: string
+    injector: boolean
+    /** Measured flow, mL/min, -1 unknown. */
+    flowMlPerMin: number
 }
 
 function ok(): CommandResult {
@@ -113,6 +128,17 @@ export class Controller {
     private nextJobId = 1
     sensors: SensorTrack[] = []
     alarms: AlarmList = new AlarmList()
+    /** Flow supervision, null without a flow meter. */
+    flowSup: FlowSupervisor | null = null
+    /** Zones locked out after a burst (bit mask), until a person acknowledges the alarm. */
+    lockedZones = 0
+    /** Pump lock-out reason ("" none): "no_flow" or "leak", until acknowledged. */
+    pumpLock = ""
+    /** Zones of a high-flow set being re-tested one by one (bit mask). */
+    private suspect = 0
+    injectorOn = false
+    /** Last measured flow, mL/min (-1 unknown). */
+    flowMlPerMin = -1
     /** Only sensors some zone refers to are tracked and reported. */
     private sensorUsed: boolean[] = []
 
@@ -140,6 +166,7 @@ export class Controller {
         }
         let sensorCount = 0
         for (const z of cfg.zones) if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
+        if (cfg.flow !== undefined && cfg.flow.present) this.flowSup = new FlowSupervisor(cfg.flow)
         for (let i = 0; i < sensorCount; i++) {
             this.sensors.push(newSensorTrack(0))
             let used = false
@@ -177,11 +204,44 @@ export class Controller {
                 this.programs[id - 1] = p
             }
         }
+        this.restoreFlow(records)
         const f = decodeFired(records[FIRED_KEY])
         if (f === null) this.firedUnknown = true
         else this.fired = f
         this.restored = true
         this.emit("restored", "system", -1, 0, this.programCount(), "")
+    }
+
+    /** Learned flows and lock-outs; a lock-out survives power cuts and is alarmed again. */
+    private restoreFlow(records: Record<string, string>): void {
+        const fl = records[FLOW_KEY]
+        if (this.flowSup !== null && fl !== undefined) {
+            const d = decodeFlow(fl)
+            if (d === null) {
+                this.corrupt(FLOW_KEY, 0)
+                this.write(FLOW_KEY, encodeFlow([], []))
+            } else {
+                this.flowSup.masks = d.masks
+                this.flowSup.flows = d.flows
+            }
+        }
+        const lk = records[LOCK_KEY]
+        if (lk === undefined) return
+        const l = decodeLocks(lk)
+        if (l === null) {
+            // Unknown locks: safer to assume none than to lock the farm dry; say so loudly.
+            this.corrupt(LOCK_KEY, 0)
+            this.write(LOCK_KEY, encodeLocks({ zones: 0, pump: "" }))
+            return
+        }
+        this.lockedZones = l.zones & ((1 << this.cfg.zones.length) - 1)
+        this.pumpLock = l.pump
+        for (let z = 0; z < this.cfg.zones.length; z++) if ((this.lockedZones & (1 << z)) !== 0) this.alarm("burst", z, 0, "locked")
+        if (this.pumpLock !== "") this.alarm(this.pumpLock, -1, 0, "locked")
+    }
+
+    private saveLocks(): void {
+        this.write(LOCK_KEY, encodeLocks({ zones: this.lockedZones, pump: this.pumpLock }))
     }
 
     private corrupt(key: string, program: number): void {
@@ -253,6 +313,7 @@ export class Controller {
         this.accrue(dt)
         this.advanceValves(m)
         this.watchdog(m)
+        this.superviseFlow(inp.flowPulses, m)
         this.readSensors(inp.soil, m)
         if (this.paused && this.pauseUntil > 0 && m >= this.pauseUntil) this.resume("system")
         if (wallOk) this.fireSchedules(inp.wallS)
@@ -262,6 +323,8 @@ export class Controller {
         this.sequenceCloses(m)
         this.startJobs(m, ttp)
         this.startPump(m, ttp)
+        this.decideInjector(inp.tankOk)
+        this.saveLearnedIfChanged()
         this.checkInvariants(m, ttp)
         return this.output()
     }
@@ -278,6 +341,7 @@ export class Controller {
             valves: valves,
             pump: this.pumpOn,
             master: this.cfg.masterValve && any,
+            injector: this.injectorOn,
             events: this.events,
             writes: this.writes,
         }
@@ -290,10 +354,14 @@ export class Controller {
     private accrue(dt: number): void {
         if (dt <= 0) return
         const flowing = this.pumpOn || !this.cfg.pump.present
-        if (!flowing) return
         for (let z = 0; z < this.vstate.length; z++) {
             const job = this.zoneJob[z]
             if (job === null || this.vstate[z] !== ValveState.Open) continue
+            const watered = flowing
+            if (job.dose !== null && this.cfg.injector !== undefined) {
+                advanceDose(job.dose, this.cfg.injector, job.wateredS + (watered ? dt : 0), job.remainingS - (watered ? dt : 0) - this.cfg.tickS, dt, this.injectorOn, watered)
+            }
+            if (!watered) continue
             job.remainingS -= dt
             job.segLeftS -= dt
             job.wateredS += dt
@@ -386,6 +454,7 @@ export class Controller {
     private scheduleBlocker(wallS: number): string {
         if (this.fault !== "") return "fault"
         if (this.settings.standby) return "standby"
+        if (this.pumpLock !== "" && this.cfg.pump.present) return "pump_locked"
         if (wallS < this.settings.rainDelayUntil) return "rain_delay"
         if (this.paused) return "paused"
         return ""
@@ -402,6 +471,10 @@ export class Controller {
     private enqueueProgram(p: Program, cause: Cause): void {
         for (let z = 0; z < p.zoneS.length && z < this.cfg.zones.length; z++) {
             if (p.zoneS[z] <= 0) continue
+            if (this.zoneLocked(z)) {
+                this.emit("runSkipped", cause, z, p.id, 0, "zone_locked")
+                continue
+            }
             let secs = Math.floor((p.zoneS[z] * p.budgetPct * this.settings.budgetPct + 5000) / 10000)
             const zc = this.cfg.zones[z]
             if (p.useMoisture && zc.sensor >= 0) {
@@ -426,7 +499,7 @@ export class Controller {
                 this.emit("runSkipped", cause, z, p.id, secs, "already_queued")
                 continue
             }
-            this.addJob(z, secs, cause, p.id, p.cycleS, p.soakS, false, false)
+            this.addJob(z, secs, cause, p, false, false, null)
         }
     }
 
@@ -435,7 +508,10 @@ export class Controller {
         return false
     }
 
-    private addJob(z: number, secs: number, cause: Cause, program: number, cycleS: number, soakS: number, force: boolean, priority: boolean): boolean {
+    /** Queues water for zone z: from program p (its cycle-and-soak applies) or, with p null,
+     *  a manual run. At most 8 parameters: DeviceScript's compiler asserts on a 9th. */
+    private addJob(z: number, secs: number, cause: Cause, p: Program | null, force: boolean, priority: boolean, dose: Dose | null): boolean {
+        const program = p === null ? 0 : p.id
         if (this.jobs.length >= MAX_JOBS) {
             this.emit("runSkipped", cause, z, program, secs, "queue_full")
             this.alarm("queue_full", z, secs, "queue_full")
@@ -450,14 +526,15 @@ export class Controller {
             wateredS: 0,
             cause: cause,
             program: program,
-            cycleS: cycleS,
-            soakS: soakS,
+            cycleS: p === null ? 0 : p.cycleS,
+            soakS: p === null ? 0 : p.soakS,
             force: force,
             priority: priority,
             running: false,
             cancelled: false,
             notBefore: 0,
             deferNoted: false,
+            dose: dose === null ? null : newDoseState(dose),
         }
         if (priority) {
             // Manual runs queue behind other manual runs but ahead of scheduled ones.
@@ -472,6 +549,133 @@ export class Controller {
         }
         this.emit("runQueued", cause, z, program, secs, force ? "forced" : "")
         return true
+    }
+
+    // ---------------------------------------------------------------- flow and dosing
+
+    private learnedCount = 0
+
+    private saveLearnedIfChanged(): void {
+        const sup = this.flowSup
+        if (sup === null) return
+        let sig = sup.masks.length * 7919
+        for (let i = 0; i < sup.flows.length; i++) sig = (sig * 31 + sup.flows[i] + sup.masks[i]) % 1000003
+        if (sig === this.learnedCount) return
+        this.learnedCount = sig
+        this.write(FLOW_KEY, encodeFlow(sup.masks, sup.flows))
+    }
+
+    private openMask(): number {
+        let mask = 0
+        for (let z = 0; z < this.vstate.length; z++) if (this.vstate[z] === ValveState.Open) mask |= 1 << z
+        return mask
+    }
+
+    /** Judges the flow meter and acts: the injector stops first on any fault. */
+    private superviseFlow(pulses: number | undefined, m: number): void {
+        const sup = this.flowSup
+        if (sup === null || !isInt(pulses)) return
+        const mask = this.openMask()
+        const flowing = this.cfg.pump.present ? this.pumpOn : mask !== 0
+        sup.observe(m, pulses as number, mask, flowing)
+        const j = sup.judge(m)
+        this.flowMlPerMin = j.measured
+        if (j.judgedOk && bitCount(mask) === 1) this.suspect &= ~mask
+        if (j.verdict === FlowVerdict.None) return
+        this.stopInjection(m)
+        const lossPct = j.expected > 0 ? Math.floor(((j.expected - j.measured) * 100) / j.expected) : 0
+        if (j.verdict === FlowVerdict.High) {
+            this.emit("flowHigh", "safety", -1, 0, j.measured, "" + j.expected)
+            if (bitCount(mask) === 1) {
+                for (let z = 0; z < this.vstate.length; z++) if ((mask & (1 << z)) !== 0) this.lockZone(z, -lossPct)
+            } else {
+                // Which zone broke? Close them all and re-test each alone.
+                this.suspect |= mask
+                for (let z = 0; z < this.vstate.length; z++) if ((mask & (1 << z)) !== 0 && this.zoneJob[z] !== null) this.requestStop(z, "isolate", "safety", false)
+            }
+        } else if (j.verdict === FlowVerdict.Low) {
+            const z = bitCount(mask) === 1 ? this.lowestZone(mask) : -1
+            this.emit("flowLow", "safety", z, 0, j.measured, "" + j.expected)
+            this.alarm("clog", z, lossPct, "low_flow")
+            if (this.cfg.flow !== undefined && this.cfg.flow.lowFlowStops) {
+                for (let y = 0; y < this.vstate.length; y++) if ((mask & (1 << y)) !== 0 && this.zoneJob[y] !== null) this.requestStop(y, "low_flow", "safety", true)
+            }
+        } else {
+            // No flow (pump failure, dry well, valve not opening, dead meter) or flow while
+            // nothing runs (leak, stuck valve, main break): pump off now and locked.
+            const why = j.verdict === FlowVerdict.NoFlow ? "no_flow" : "leak"
+            this.emit(j.verdict === FlowVerdict.NoFlow ? "flowNone" : "flowLeak", "safety", -1, 0, j.measured, why)
+            this.pumpLock = why
+            this.saveLocks()
+            this.alarm(why, -1, j.measured, why)
+            this.setPump(false, m, "safety")
+            for (const job of this.jobs) if (!job.cancelled) this.cancelJob(job, "safety", why)
+            this.dropCancelledIdle()
+        }
+    }
+
+    private lowestZone(mask: number): number {
+        for (let z = 0; z < 16; z++) if ((mask & (1 << z)) !== 0) return z
+        return -1
+    }
+
+    private lockZone(z: number, value: number): void {
+        this.lockedZones |= 1 << z
+        this.suspect &= ~(1 << z)
+        this.saveLocks()
+        this.alarm("burst", z, value, "high_flow")
+        for (const job of this.jobs) if (job.zone === z && !job.cancelled) this.cancelJob(job, "safety", "zone_locked")
+        this.dropCancelledIdle()
+    }
+
+    private zoneLocked(z: number): boolean {
+        return (this.lockedZones & (1 << z)) !== 0
+    }
+
+    private stopInjection(m: number): void {
+        if (!this.injectorOn) return
+        this.injectorOn = false
+        this.emit("injectorOff", "safety", -1, 0, m, "flow_fault")
+        for (const j of this.zoneJob) if (j !== null && j.dose !== null && j.dose.phase === DosePhase.Inject) j.dose.phase = DosePhase.Flush
+    }
+
+    /** The injector runs only for a dosed zone in its injection phase, with the pump on,
+     *  flow confirmed by the meter and product in the tank. */
+    private decideInjector(tankOk: boolean | undefined): void {
+        const inj = this.cfg.injector
+        let on = false
+        if (inj !== undefined && inj.present && this.fault === "" && this.flowSup !== null) {
+            const flowOk = this.flowSup.confirmed(this.lastMono) && (this.pumpOn || !this.cfg.pump.present)
+            for (let z = 0; z < this.vstate.length; z++) {
+                const j = this.zoneJob[z]
+                if (j === null || j.dose === null || j.dose.phase !== DosePhase.Inject) continue
+                if (tankOk === false) {
+                    j.dose.phase = DosePhase.Flush
+                    this.alarm("tank_empty", z, injectedMl(j.dose, inj), "tank_empty")
+                    continue
+                }
+                if (this.vstate[z] === ValveState.Open && this.stopReq[z] === "" && flowOk) on = true
+            }
+        }
+        if (on === this.injectorOn) return
+        this.injectorOn = on
+        this.emit(on ? "injectorOn" : "injectorOff", on ? "schedule" : "system", -1, 0, this.flowMlPerMin, "")
+    }
+
+    /** Stops that must not wait for a flush: faults and safety. */
+    private flushWaivedFor(reason: string): boolean {
+        return reason === "max_run" || reason === "isolate" || reason === "low_flow" || reason === "no_flow" || reason === "leak" || reason === "zone_locked"
+    }
+
+    /** Diary records of a dosed run: product, amount, zone, and the pre-harvest interval. */
+    private recordDose(j: Job): void {
+        const inj = this.cfg.injector
+        if (j.dose === null || inj === undefined) return
+        const d = j.dose.dose
+        const product = "p" + d.product
+        this.emit("dose", j.cause, j.zone, j.program, injectedMl(j.dose, inj), product)
+        if (j.dose.flushedS < d.flushS) this.emit("flushShort", "safety", j.zone, j.program, j.dose.flushedS, product)
+        if (d.phiDays > 0 && j.dose.injectedS > 0) this.emit("phi", j.cause, j.zone, j.program, d.phiDays, product)
     }
 
     // ---------------------------------------------------------------- tariff
@@ -531,6 +735,12 @@ export class Controller {
         for (let z = 0; z < this.vstate.length; z++) {
             const st = this.vstate[z]
             if (this.stopReq[z] === "" || (st !== ValveState.Opening && st !== ValveState.Open)) continue
+            const dj = this.zoneJob[z]
+            if (dj !== null && dj.dose !== null && dj.dose.injectedS > 0 && dj.dose.flushedS < dj.dose.dose.flushS && !this.flushWaivedFor(this.stopReq[z]) && this.fault === "") {
+                // Product is in the lines: flush with clean water before closing.
+                dj.dose.phase = DosePhase.Flush
+                continue
+            }
             if (!this.cfg.pump.present || this.hasFlowPathBesides(z)) {
                 this.closeValve(z, m)
             } else if (this.pumpOn) {
@@ -553,6 +763,7 @@ export class Controller {
         if (j === null) return
         j.running = false
         if (j.cancelled || j.remainingS <= 0) {
+            this.recordDose(j)
             this.emit("runEnd", j.cause, z, j.program, j.wateredS, j.remainingS <= 0 ? "done" : reason)
             this.removeJob(j)
         } else {
@@ -598,7 +809,14 @@ export class Controller {
         return f
     }
 
-    private fitsHydraulics(z: number): boolean {
+    private fitsHydraulics(z: number, j: Job): boolean {
+        // A dosed run waters alone (the injector feeds the main line), and so does any zone
+        // being re-tested after a high flow.
+        let dosing = false
+        for (const r of this.zoneJob) if (r !== null && r.dose !== null) dosing = true
+        if (dosing) return false
+        const alone = j.dose !== null || this.suspect !== 0
+        if (alone && this.openCount() > 0) return false
         if (this.openCount() >= this.cfg.maxZonesOpen) return false
         if (this.cfg.maxFlowLpm > 0 && this.openFlow() + this.cfg.zones[z].flowLpm > this.cfg.maxFlowLpm) {
             // A single zone above the flow limit may still run alone.
@@ -612,12 +830,14 @@ export class Controller {
         if (j.force || ttp >= NO_PEAK) return true
         const c = this.cfg
         const lead = c.valveOpenS + c.pump.startDelayS + 2 * c.tickS
-        const need = c.peakPolicy === "defer" ? lead + segS : lead + 60
+        // A dosed run is never split: product must not sit in the lines through a peak.
+        const need = c.peakPolicy === "defer" || j.dose !== null ? lead + segS : lead + 60
         return ttp > need
     }
 
     private startJobs(m: number, ttp: number): void {
         if (this.paused || this.fault !== "" || this.settings.standby) return
+        if (this.pumpLock !== "" && this.cfg.pump.present) return
         for (const j of this.jobs) {
             if (j.running || j.cancelled || m < j.notBefore) continue
             const z = j.zone
@@ -630,7 +850,8 @@ export class Controller {
                 }
                 continue
             }
-            if (!this.fitsHydraulics(z)) {
+            if (this.zoneLocked(z)) continue
+            if (!this.fitsHydraulics(z, j)) {
                 if (j.priority) this.preemptFor(j)
                 continue
             }
@@ -662,7 +883,7 @@ export class Controller {
     }
 
     private startPump(m: number, ttp: number): void {
-        if (!this.cfg.pump.present || this.pumpOn || this.fault !== "") return
+        if (!this.cfg.pump.present || this.pumpOn || this.fault !== "" || this.pumpLock !== "") return
         for (let z = 0; z < this.vstate.length; z++) {
             const j = this.zoneJob[z]
             if (j === null || this.vstate[z] !== ValveState.Open || this.stopReq[z] !== "") continue
@@ -690,6 +911,8 @@ export class Controller {
             const j = this.zoneJob[z]
             if (j !== null && (j.zone !== z || v === ValveState.Closed)) why = "job_mismatch"
         }
+        if (this.injectorOn && (!(this.pumpOn || !this.cfg.pump.present) || this.openMask() === 0)) why = "injector_without_flow"
+        if ((this.openMask() & this.lockedZones) !== 0 && this.vstateOpenedWhileLocked()) why = "locked_zone_open"
         if (ttp === 0 && this.pumpOn) {
             let forced = false
             for (const j of this.zoneJob) if (j !== null && j.force) forced = true
@@ -698,9 +921,20 @@ export class Controller {
         if (why !== "") this.enterSafeState(why, m)
     }
 
+    /** A locked zone may still be finishing its close sequence; it must not be newly opened. */
+    private vstateOpenedWhileLocked(): boolean {
+        for (let z = 0; z < this.vstate.length; z++) {
+            if (!this.zoneLocked(z)) continue
+            const j = this.zoneJob[z]
+            if (j !== null && !j.cancelled) return true
+        }
+        return false
+    }
+
     /** All valves closed and the pump off at once, every job dropped, latched until cleared. */
     enterSafeState(why: string, m: number): void {
         const now = isInt(m) ? m : this.lastMono
+        this.injectorOn = false
         if (this.pumpOn) {
             this.pumpOn = false
             this.pumpOffAt = now
@@ -734,8 +968,17 @@ export class Controller {
             if (cmd.force !== undefined && !isBool(cmd.force)) return fail("bad_force")
             if (this.settings.standby) return fail("standby")
             if (this.fault !== "") return fail("fault")
+            if (this.zoneLocked(cmd.zone)) return fail("zone_locked")
+            if (this.pumpLock !== "" && this.cfg.pump.present) return fail("pump_locked")
+            let dose: Dose | null = null
+            if (cmd.dose !== undefined) {
+                const err = doseError(cmd.dose, this.cfg.injector, cmd.seconds, this.flowSup !== null)
+                if (err !== "") return fail(err)
+                if (cmd.seconds > this.segmentCapS(cmd.zone)) return fail("dose_run_too_long")
+                dose = cmd.dose
+            }
             this.cancelZone(cmd.zone, source, "replaced")
-            this.addJob(cmd.zone, cmd.seconds, source, 0, 0, 0, cmd.force === true, true)
+            this.addJob(cmd.zone, cmd.seconds, source, null, cmd.force === true, true, dose)
             return ok()
         }
         if (k === "stopAll") {
@@ -825,9 +1068,30 @@ export class Controller {
         }
         if (k === "ackAlarm") {
             if (!isIntIn(cmd.id, 0, 2147483647)) return fail("bad_id")
-            const n = this.alarms.ack(cmd.id)
-            if (n === 0) return fail("no_alarm")
-            this.emit("alarmAck", source, -1, 0, cmd.id, "")
+            const gone = this.alarms.ack(cmd.id)
+            if (gone.length === 0) return fail("no_alarm")
+            for (const a of gone) {
+                // Acknowledging a lock-out alarm is how a person releases the lock.
+                if (a.kind === "burst" && a.zone >= 0 && this.zoneLocked(a.zone)) {
+                    this.lockedZones &= ~(1 << a.zone)
+                    this.saveLocks()
+                    this.emit("zoneUnlocked", source, a.zone, 0, 0, "")
+                }
+                if ((a.kind === "no_flow" || a.kind === "leak") && this.pumpLock !== "") {
+                    this.pumpLock = ""
+                    this.saveLocks()
+                    this.emit("pumpUnlocked", source, -1, 0, 0, a.kind)
+                }
+                this.emit("alarmAck", source, a.zone, 0, a.id, a.kind)
+            }
+            return ok()
+        }
+        if (k === "relearnFlow") {
+            if (!isIntIn(cmd.zone, -1, nz - 1)) return fail("bad_zone")
+            if (this.flowSup === null) return fail("no_flow_meter")
+            this.flowSup.relearn(cmd.zone)
+            this.write(FLOW_KEY, encodeFlow(this.flowSup.masks, this.flowSup.flows))
+            this.emit("flowRelearn", source, cmd.zone, 0, 0, "")
             return ok()
         }
         if (k === "setLang") {
@@ -918,6 +1182,10 @@ export class Controller {
             sensors: sensors,
             soil: soil,
             alarms: this.alarms.items.length,
+            lockedZones: this.lockedZones,
+            pumpLock: this.pumpLock,
+            injector: this.injectorOn,
+            flowMlPerMin: this.flowMlPerMin,
         }
     }
 }

@@ -1,6 +1,7 @@
 // A job is water owed to one zone: a scheduled program's share, a manual run, or a run-once.
 // Jobs wait in a queue until the hydraulic limit, the tariff and cycle-and-soak let them run.
 
+import { DoseState } from "./dosing"
 import { Cause } from "./types"
 
 export interface Job {
@@ -29,6 +30,8 @@ export interface Job {
     notBefore: number
     /** A deferral event was already written for this wait. */
     deferNoted: boolean
+    /** Fertigation of this run, or null. */
+    dose: DoseState | null
 }
 
 /** Length of the next cycle: the rest, a cycle-and-soak cycle, or the safety segment cap. */

@@ -11,6 +11,8 @@ import { isIntIn } from "./validate"
 export const RECORD_VERSION = 1
 export const SETTINGS_KEY = "set"
 export const FIRED_KEY = "fired"
+export const FLOW_KEY = "flow"
+export const LOCK_KEY = "lock"
 /** Longest record we write; keeps key + JSON quoting well under DeviceScript's limit. */
 export const MAX_RECORD_LEN = 200
 
@@ -144,4 +146,49 @@ export function decodeFired(rec: any): number[] | null {
     if (keys.length !== MAX_PROGRAMS) return null
     for (const k of keys) if (k < 0) return null
     return keys
+}
+
+/** Learned flows: "mask:mL/min" pairs. */
+export function encodeFlow(masks: number[], flows: number[]): string {
+    const pairs: string[] = []
+    for (let i = 0; i < masks.length; i++) pairs.push(masks[i] + ":" + flows[i])
+    return seal("" + RECORD_VERSION + "|" + pairs.join(","))
+}
+
+export function decodeFlow(rec: any): { masks: number[]; flows: number[] } | null {
+    const f = unseal(rec)
+    if (f === null || f.length !== 2) return null
+    const masks: number[] = []
+    const flows: number[] = []
+    if (f[1] !== "") {
+        for (const pair of f[1].split(",")) {
+            const mf = pair.split(":")
+            if (mf.length !== 2) return null
+            const m = num(mf[0])
+            const fl = num(mf[1])
+            if (m <= 0 || m > 65535 || fl <= 0) return null
+            masks.push(m)
+            flows.push(fl)
+        }
+    }
+    return { masks: masks, flows: flows }
+}
+
+/** Lock-outs that must survive a power cut: zones (bit mask) and the pump, with reasons. */
+export interface Locks {
+    zones: number
+    pump: string
+}
+
+export function encodeLocks(l: Locks): string {
+    return seal("" + RECORD_VERSION + "|" + l.zones + "|" + l.pump)
+}
+
+export function decodeLocks(rec: any): Locks | null {
+    const f = unseal(rec)
+    if (f === null || f.length !== 3) return null
+    const zones = num(f[1])
+    if (zones < 0 || zones > 65535) return null
+    if (f[2] !== "" && f[2] !== "no_flow" && f[2] !== "leak") return null
+    return { zones: zones, pump: f[2] }
 }

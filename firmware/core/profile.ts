@@ -251,6 +251,34 @@ export function parseProfile(json: any): ProfileResult {
         i2cSda: r.pin(pins.i2cSda, "pins.i2cSda"),
         i2cScl: r.pin(pins.i2cScl, "pins.i2cScl"),
     }
+    if (root.flow !== undefined) {
+        const f = r.obj(root.flow, "flow")
+        config.flow = {
+            present: true,
+            mlPerPulse: r.int(f.mlPerPulse, "flow.mlPerPulse", 1, 100000, 1000),
+            settleS: r.int(f.settleS, "flow.settleS", 10, 600, 60),
+            windowS: r.int(f.windowS, "flow.windowS", 5, 300, 30),
+            highPct: r.int(f.highPct, "flow.highPct", 5, 200, 30),
+            lowPct: r.int(f.lowPct, "flow.lowPct", 5, 90, 20),
+            noFlowS: r.int(f.noFlowS, "flow.noFlowS", 5, 120, 20),
+            minFlowMlPerMin: r.int(f.minFlowMlPerMin, "flow.minFlowMlPerMin", 1, 1000000, 2000),
+            leakMlPerMin: r.int(f.leakMlPerMin, "flow.leakMlPerMin", 1, 1000000, 1000),
+            learnRuns: r.int(f.learnRuns, "flow.learnRuns", 1, 9, 3),
+            lowFlowStops: r.bool(f.lowFlowStops, "flow.lowFlowStops", false),
+        }
+        if (hardware.flowMeter < 0) r.fail("pins.flowMeter", "flow supervision is configured but the meter has no pin")
+    }
+    if (root.injector !== undefined) {
+        const i = r.obj(root.injector, "injector")
+        config.injector = {
+            present: true,
+            mlPerMin: r.int(i.mlPerMin, "injector.mlPerMin", 1, 100000, 500),
+            minFlushS: r.int(i.minFlushS, "injector.minFlushS", 0, 3600, 300),
+            minPrewetS: r.int(i.minPrewetS, "injector.minPrewetS", 0, 3600, 120),
+        }
+        if (hardware.injector < 0) r.fail("pins.injector", "an injector is configured but has no pin")
+        if (config.flow === undefined) r.fail("injector", "injection needs a flow meter (flow section) to confirm water flow")
+    }
     if (config.pump.present && hardware.pump < 0) r.fail("pins.pump", "a pump is present but has no pin")
     if (config.masterValve && hardware.master < 0) r.fail("pins.master", "a master valve is configured but has no pin")
     if (r.errors.length > 0) return { profile: null, errors: r.errors }

@@ -2,6 +2,8 @@
 // (seconds, tenths of a percent) so the same code behaves identically under Node and the
 // DeviceScript VM (which prints non-integers with ~7 digits and has no Map or Date).
 
+import { Dose, InjectorConfig } from "./dosing"
+import { FlowConfig } from "./flow"
 import { Tariff } from "./tariff"
 
 /** Who or what caused an action; becomes the "source" column of the irrigation diary. */
@@ -75,6 +77,10 @@ export interface CoreConfig {
     tickS: number
     /** A start time may still fire this many minutes late (clock set late, reboot). */
     catchUpMin: number
+    /** Flow meter supervision; absent or not present = no meter. */
+    flow?: FlowConfig
+    /** Fertiliser/pesticide injector; absent or not present = none. */
+    injector?: InjectorConfig
 }
 
 export interface Program {
@@ -142,6 +148,10 @@ export interface StepInputs {
     wallS: number
     /** Soil moisture per sensor, tenths of a percent v/v, null when no reading. */
     soil: (number | null)[]
+    /** Flow meter pulses counted since boot (absent without a meter). */
+    flowPulses?: number
+    /** Injector tank has product: true, false (empty), absent = no level sensor. */
+    tankOk?: boolean
 }
 
 export interface SettingWrite {
@@ -153,12 +163,13 @@ export interface StepOutput {
     valves: boolean[]
     pump: boolean
     master: boolean
+    injector: boolean
     events: CoreEvent[]
     writes: SettingWrite[]
 }
 
 export type Command =
-    | { k: "run"; zone: number; seconds: number; force?: boolean }
+    | { k: "run"; zone: number; seconds: number; force?: boolean; dose?: Dose }
     | { k: "stopAll" }
     | { k: "stopZone"; zone: number }
     | { k: "pause"; seconds: number }
@@ -171,6 +182,7 @@ export type Command =
     | { k: "setBudget"; pct: number }
     | { k: "clearFault" }
     | { k: "ackAlarm"; id: number }
+    | { k: "relearnFlow"; zone: number }
     | { k: "setLang"; lang: number }
     | { k: "setPin"; pin: number; on: boolean }
 

@@ -38,6 +38,7 @@ describe("conformance between Node and the DeviceScript VM", () => {
     it("exercises the controller: scenarios switch the pump and end without an impossible state", () => {
         const pumped = node.filter(l => / pumpSteps=[1-9]/.test(l)).length
         expect(pumped).toBeGreaterThan(SCENARIO_VECTORS / 4)
+        expect(node.filter(l => / injSteps=[1-9]/.test(l)).length).toBeGreaterThan(0)
         expect(node.filter(l => /fault=[a-z]/.test(l))).toEqual([])
     })
 })

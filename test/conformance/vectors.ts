@@ -39,7 +39,8 @@ export function randomConfig(rng: Rng): CoreConfig {
         })
     }
     const pol = rng.int(0, 2)
-    return {
+    const meter = rng.bool(0.5)
+    const cfg: CoreConfig = {
         zones: zones,
         valveOpenS: rng.int(0, 10),
         valveCloseS: rng.int(0, 10),
@@ -62,6 +63,23 @@ export function randomConfig(rng: Rng): CoreConfig {
         tickS: rng.int(1, 60),
         catchUpMin: rng.int(0, 60),
     }
+    if (meter) {
+        cfg.flow = {
+            present: true,
+            mlPerPulse: rng.pick([100, 1000]),
+            settleS: rng.int(20, 90),
+            windowS: rng.int(10, 40),
+            highPct: rng.int(20, 40),
+            lowPct: rng.int(15, 30),
+            noFlowS: rng.int(10, 30),
+            minFlowMlPerMin: 2000,
+            leakMlPerMin: 1000,
+            learnRuns: rng.int(1, 3),
+            lowFlowStops: rng.bool(0.5),
+        }
+        cfg.injector = { present: true, mlPerMin: rng.int(200, 900), minFlushS: rng.int(30, 300), minPrewetS: rng.int(0, 120) }
+    }
+    return cfg
 }
 
 /** A program for `zones` zones; valid unless `junk` is set, then one field is off. */
@@ -113,6 +131,7 @@ function outputLine(o: StepOutput): string {
     let s = ""
     for (const v of o.valves) s += v ? "1" : "0"
     s += o.pump ? "P" : "p"
+    s += o.injector ? "I" : "i"
     s += o.master ? "M" : "m"
     for (const e of o.events) s += ";" + eventText(e)
     for (const w of o.writes) s += ";W" + w.key + "=" + w.value
@@ -133,9 +152,15 @@ export class ScenarioRun {
     private mono: number
     private wall: number
     private soil: (number | null)[] = []
+    /** Flow physics: percent of nominal flow per zone (bursts > 100, clogs < 100). */
+    private flowPct: number[] = []
+    private pumpWorks = true
+    private ml = 0
+    private last: StepOutput | null = null
     hash = FNV_SEED
     events = 0
     onSteps = 0
+    injSteps = 0
 
     constructor(seed: number) {
         this.rng = new Rng(seed)
@@ -157,7 +182,10 @@ export class ScenarioRun {
         }
         if (rng.bool(0.2)) records["set"] = "1|" + rng.int(0, 300) + "|0|0|" + rng.int(0, 65535)
         this.ctl.restore(records)
-        for (let s = 0; s < zones; s++) this.soil.push(rng.int(150, 400))
+        for (let s = 0; s < zones; s++) {
+            this.soil.push(rng.int(150, 400))
+            this.flowPct.push(100)
+        }
         this.steps = rng.int(150, 400)
     }
 
@@ -179,12 +207,27 @@ export class ScenarioRun {
             else if (x < 40 || cur === null) this.soil[s] = rng.int(150, 400)
         }
         const dt = rng.int(1, this.cfg.tickS)
+        if (rng.bool(0.01)) this.flowPct[rng.int(0, zones - 1)] = rng.pick([0, 60, 100, 100, 180])
+        if (rng.bool(0.005)) this.pumpWorks = !this.pumpWorks
+        const o0 = this.last
+        if (o0 !== null && (o0.pump || !this.cfg.pump.present) && this.pumpWorks) {
+            for (let z = 0; z < zones; z++) if (o0.valves[z]) this.ml += Math.floor((this.cfg.zones[z].flowLpm * this.flowPct[z] * 10 * dt) / 60)
+        }
         this.mono += dt
         this.wall += dt
         if (rng.bool(0.01)) this.wall += rng.int(-7200, 7200)
-        const o = this.ctl.step({ monoS: this.mono, wallS: rng.bool(0.02) ? 0 : this.wall, soil: this.soil })
+        const mlPerPulse = this.cfg.flow === undefined ? 1000 : this.cfg.flow.mlPerPulse
+        const o = this.ctl.step({
+            monoS: this.mono,
+            wallS: rng.bool(0.02) ? 0 : this.wall,
+            soil: this.soil,
+            flowPulses: Math.floor(this.ml / mlPerPulse),
+            tankOk: rng.bool(0.005) ? false : true,
+        })
+        this.last = o
         this.events += o.events.length
         if (o.pump) this.onSteps++
+        if (o.injector) this.injSteps++
         this.hash = fnv(this.hash, outputLine(o))
         return true
     }
@@ -192,8 +235,13 @@ export class ScenarioRun {
     private randomCommand(): any {
         const rng = this.rng
         const zones = this.cfg.zones.length
-        const k = rng.int(0, 13)
+        const k = rng.int(0, 15)
         if (k === 0 || k === 1) return { k: "run", zone: rng.int(-1, zones), seconds: rng.int(0, 3600), force: rng.bool(0.2) }
+        if (k === 14) {
+            const dose = { product: rng.int(0, 5), byVolume: rng.bool(0.5), amount: rng.int(1, 2000), prewetS: rng.int(0, 300), flushS: rng.int(0, 600), phiDays: rng.int(0, 20) }
+            return { k: "run", zone: rng.int(0, zones - 1), seconds: rng.int(300, 3000), dose: dose }
+        }
+        if (k === 15) return { k: rng.bool(0.7) ? "ackAlarm" : "relearnFlow", id: rng.int(0, 5), zone: rng.int(-1, zones - 1) }
         if (k === 2) return { k: "stopAll" }
         if (k === 3) return { k: "stopZone", zone: rng.int(0, zones) }
         if (k === 4) return { k: "pause", seconds: rng.int(0, 1800) }
@@ -210,7 +258,7 @@ export class ScenarioRun {
     /** The vector's line: everything either runtime saw, reduced to a hash, plus counters. */
     line(seed: number): string {
         const st = this.ctl.status()
-        return "S" + seed + " steps=" + this.steps + " events=" + this.events + " pumpSteps=" + this.onSteps + " fault=" + st.fault + " hash=" + this.hash
+        return "S" + seed + " steps=" + this.steps + " events=" + this.events + " pumpSteps=" + this.onSteps + " injSteps=" + this.injSteps + " fault=" + st.fault + " hash=" + this.hash
     }
 }
 

@@ -96,3 +96,53 @@ export class Rig {
         return hit ? hit.mono : -1
     }
 }
+
+/** Flow meter and injector settings for flow tests (1 L per pulse). */
+export function flowConfig(over: Partial<CoreConfig> = {}): CoreConfig {
+    return config({
+        flow: { present: true, mlPerPulse: 1000, settleS: 60, windowS: 30, highPct: 30, lowPct: 20, noFlowS: 20, minFlowMlPerMin: 2000, leakMlPerMin: 1000, learnRuns: 3, lowFlowStops: false },
+        injector: { present: true, mlPerMin: 600, minFlushS: 300, minPrewetS: 120 },
+        ...over,
+    })
+}
+
+/**
+ * A Rig whose meter counts what the outputs let through: each zone passes `trueLpm[z]` litres
+ * per minute while its valve output and the pump are on, plus `leakLpm` always.
+ */
+export class FlowRig extends Rig {
+    trueLpm: number[]
+    leakLpm = 0
+    pumpWorks = true
+    tankOk: boolean | undefined = undefined
+    private litres = 0
+    private last: StepOutput | null = null
+
+    constructor(cfg: CoreConfig, wall: number, records: Record<string, string> = {}) {
+        super(cfg, wall, records)
+        this.trueLpm = cfg.zones.map(z => z.flowLpm)
+    }
+
+    override step(): StepOutput {
+        const o = this.last
+        if (o !== null) {
+            let lpm = this.leakLpm
+            if (o.pump && this.pumpWorks) o.valves.forEach((on, z) => (lpm += on ? this.trueLpm[z] : 0))
+            this.litres += lpm / 60
+        }
+        const out = this.ctl.step({ monoS: this.mono, wallS: this.wall, soil: this.soil, flowPulses: Math.floor(this.litres), tankOk: this.tankOk })
+        for (const w of out.writes) this.store[w.key] = w.value
+        this.events.push(...out.events)
+        this.outputs.push({ mono: this.mono, out })
+        this.last = out
+        return out
+    }
+
+    /** Runs zone z manually `times` times for `seconds` each, so the controller learns it. */
+    learn(z: number, times: number, seconds: number): void {
+        for (let i = 0; i < times; i++) {
+            this.ctl.command({ k: "run", zone: z, seconds }, "keypad")
+            this.run(seconds + 60)
+        }
+    }
+}

@@ -32,6 +32,9 @@ function holds(invariant: keyof Verdicts) {
 }
 
 describe(`control core safety over ${RUNS} random weeks`, () => {
+    it("the injector runs only with the pump on and a valve open, and stops within seconds of the water stopping", () => holds("injectionWithFlow"))
+    it("every injection is followed by a clean-water flush of at least the minimum, unless a flow fault or power cut prevents it", () => holds("flushAfterInjection"))
+    it("a zone locked out after a burst never opens until a person acknowledges the alarm", () => holds("lockedStaysShut"))
     it("the controller never meets an impossible state (its own checks never force the safe state)", () => holds("safeState"))
     it("no valve stays open longer than its zone's maximum run time", () => holds("maxRun"))
     it("the pump runs only while a valve is open (after opening + start delay), and stops the lead time before the last valve closes", () => holds("pumpWithValve"))

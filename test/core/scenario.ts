@@ -15,10 +15,12 @@ export const WEEK_S = 7 * 86400
 export interface Action {
     /** Seconds after the scenario starts. */
     at: number
-    kind: "command" | "clockJump" | "powerCut" | "sensorFault"
+    kind: "command" | "clockJump" | "powerCut" | "sensorFault" | "hydraulicFault"
     command?: any
     jumpS?: number
     sensor?: number
+    /** Hydraulic faults: zone flow factor (burst > 1, clog < 1), pump failure, leak, tank. */
+    fault?: { what: "zone" | "pump" | "leak" | "tank"; zone: number; factor: number; on: boolean }
 }
 
 export interface Scenario {
@@ -47,6 +49,8 @@ const configArb: fc.Arbitrary<CoreConfig> = fc
         maxFlowLpm: fc.oneof(fc.constant(0), fc.integer({ min: 30, max: 200 })),
         policy: fc.constantFrom("defer" as const, "split" as const, "allow" as const),
         tickS: fc.constantFrom(10, 30, 60),
+        meter: fc.oneof({ weight: 2, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+        minFlushS: fc.integer({ min: 60, max: 600 }),
     })
     .map(r => ({
         zones: Array.from({ length: r.nZones }, (_, z) => ({
@@ -68,6 +72,10 @@ const configArb: fc.Arbitrary<CoreConfig> = fc
         moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600 },
         tickS: r.tickS,
         catchUpMin: 30,
+        flow: r.meter
+            ? { present: true, mlPerPulse: 1000, settleS: 60, windowS: 30, highPct: 30, lowPct: 20, noFlowS: 20, minFlowMlPerMin: 2000, leakMlPerMin: 1000, learnRuns: 3, lowFlowStops: false }
+            : undefined,
+        injector: r.meter ? { present: true, mlPerMin: 500, minFlushS: r.minFlushS, minPrewetS: 60 } : undefined,
     }))
 
 function programArb(nZones: number, id: number): fc.Arbitrary<Program> {
@@ -106,8 +114,19 @@ function programArb(nZones: number, id: number): fc.Arbitrary<Program> {
         })
 }
 
+const doseArb = fc.record({
+    product: fc.integer({ min: 1, max: 20 }),
+    byVolume: fc.boolean(),
+    amount: fc.integer({ min: 60, max: 1200 }),
+    prewetS: fc.integer({ min: 60, max: 300 }),
+    flushS: fc.integer({ min: 60, max: 900 }),
+    phiDays: fc.integer({ min: 0, max: 30 }),
+})
+
 function commandArb(nZones: number): fc.Arbitrary<any> {
     return fc.oneof(
+        fc.record({ k: fc.constant("run"), zone: fc.integer({ min: 0, max: nZones - 1 }), seconds: fc.integer({ min: 600, max: 3000 }), dose: doseArb }),
+        fc.record({ k: fc.constant("ackAlarm"), id: fc.integer({ min: 0, max: 6 }) }),
         fc.record({ k: fc.constant("run"), zone: fc.integer({ min: 0, max: nZones - 1 }), seconds: fc.integer({ min: 60, max: 7200 }), force: fc.constant(false) }),
         fc.record({ k: fc.constant("run"), zone: fc.integer({ min: 0, max: nZones - 1 }), seconds: fc.integer({ min: 1, max: 14400 }), force: fc.boolean() }),
         fc.record({ k: fc.constant("stopAll") }),
@@ -130,7 +149,39 @@ function actionArb(nZones: number): fc.Arbitrary<Action> {
         { weight: 1, arbitrary: fc.record({ at, kind: fc.constant("clockJump" as const), jumpS: fc.integer({ min: -86400, max: 86400 }) }) },
         { weight: 1, arbitrary: fc.record({ at, kind: fc.constant("powerCut" as const) }) },
         { weight: 1, arbitrary: fc.record({ at, kind: fc.constant("sensorFault" as const), sensor: fc.integer({ min: 0, max: nZones - 1 }) }) },
+        {
+            weight: 2,
+            arbitrary: fc.record({
+                at,
+                kind: fc.constant("hydraulicFault" as const),
+                fault: fc.record({
+                    what: fc.constantFrom("zone" as const, "zone" as const, "pump" as const, "leak" as const, "tank" as const),
+                    zone: fc.integer({ min: 0, max: nZones - 1 }),
+                    factor: fc.constantFrom(0, 0.5, 0.7, 1, 1.6, 2.5),
+                    on: fc.boolean(),
+                }),
+            }),
+        },
     )
+}
+
+/** A dosed run and, some seconds later, something that interrupts it (a person, a pause,
+ *  a power cut), so the flush rule is tested where it matters. */
+function interruptedDoseArb(nZones: number): fc.Arbitrary<Action[]> {
+    return fc
+        .record({
+            at: fc.integer({ min: 0, max: WEEK_S - 4000 }),
+            zone: fc.integer({ min: 0, max: nZones - 1 }),
+            dose: doseArb,
+            after: fc.integer({ min: 30, max: 1500 }),
+            stop: fc.constantFrom<any>({ k: "stopAll" }, { k: "pause", seconds: 600 }, { k: "stopZone", zone: 0 }, { k: "standby", on: true }, null),
+        })
+        .map(r => [
+            { at: r.at, kind: "command" as const, command: { k: "run", zone: r.zone, seconds: 2400, force: true, dose: r.dose } },
+            r.stop === null
+                ? { at: r.at + r.after, kind: "powerCut" as const }
+                : { at: r.at + r.after, kind: "command" as const, command: r.stop.k === "stopZone" ? { k: "stopZone", zone: r.zone } : r.stop },
+        ])
 }
 
 export const scenarioArb: fc.Arbitrary<Scenario> = configArb.chain(cfg => {
@@ -140,7 +191,9 @@ export const scenarioArb: fc.Arbitrary<Scenario> = configArb.chain(cfg => {
         programs: fc.tuple(programArb(n, 1), programArb(n, 2), programArb(n, 3)).chain(ps => fc.subarray(ps, { minLength: 1 })),
         startWall: fc.record({ y: fc.integer({ min: 2025, max: 2028 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }), s: fc.integer({ min: 0, max: 86399 }) })
             .map(r => daysFromCivil(r.y, r.m, r.d) * 86400 + r.s - 420 * 60),
-        actions: fc.array(actionArb(n), { minLength: 5, maxLength: 40 }).map(a => [...a].sort((x, y) => x.at - y.at)),
+        actions: fc
+            .tuple(fc.array(actionArb(n), { minLength: 5, maxLength: 40 }), fc.array(interruptedDoseArb(n), { maxLength: 3 }))
+            .map(([a, pairs]) => [...a, ...pairs.flat()].sort((x, y) => x.at - y.at)),
         soilBase: fc.array(fc.integer({ min: 150, max: 400 }), { minLength: n, maxLength: n }),
         seed: fc.integer({ min: 0, max: 1 << 30 }),
     })
@@ -148,6 +201,9 @@ export const scenarioArb: fc.Arbitrary<Scenario> = configArb.chain(cfg => {
 
 /** What the outputs did, reduced to verdicts per invariant ("" = held, else what broke). */
 export interface Verdicts {
+    injectionWithFlow: string
+    flushAfterInjection: string
+    lockedStaysShut: string
     safeState: string
     maxRun: string
     pumpWithValve: string
@@ -176,7 +232,7 @@ export function runScenario(sc: Scenario): Verdicts {
     const rnd = lcg(sc.seed)
     const store: Record<string, string> = {}
     for (const p of sc.programs) if (programError(p, n) === "") store["p" + p.id] = encodeProgram(p)
-    const v: Verdicts = { safeState: "", maxRun: "", pumpWithValve: "", hydraulicLimit: "", peak: "", allClosed: "", reload: "", steps: 0, simulatedS: 0, pumpOnS: 0, valveOpenings: 0 }
+    const v: Verdicts = { injectionWithFlow: "", flushAfterInjection: "", lockedStaysShut: "", safeState: "", maxRun: "", pumpWithValve: "", hydraulicLimit: "", peak: "", allClosed: "", reload: "", steps: 0, simulatedS: 0, pumpOnS: 0, valveOpenings: 0 }
 
     let ctl = new Controller(cfg)
     ctl.restore({ ...store })
@@ -188,13 +244,59 @@ export function runScenario(sc: Scenario): Verdicts {
     let prev = { valves: new Array(n).fill(false) as boolean[], pump: false }
     const soil: (number | null)[] = sc.soilBase.slice()
     const faulty: boolean[] = new Array(n).fill(false)
+    // Hydraulics as the meter sees them.
+    const factor: number[] = new Array(n).fill(1)
+    let pumpFailed = false
+    let leak = false
+    let tankOk: boolean | undefined = cfg.injector ? true : undefined
+    let litres = 0
+    const trueLpm = (o: { valves: boolean[]; pump: boolean }) => {
+        let lpm = leak ? 6 : 0
+        if ((o.pump || !cfg.pump.present) && !pumpFailed) o.valves.forEach((on, z) => (lpm += on ? cfg.zones[z].flowLpm * factor[z] : 0))
+        return lpm
+    }
+    // Injection and flush bookkeeping, from the outputs and the physics only.
+    const zeroFlowBound = Math.floor((3 * 1000 * 60) / 2000) + 2 * cfg.tickS
+    let zeroFlowInjS = 0
+    const pending: { flush: { zone: number; need: number; got: number } | null } = { flush: null }
+    let excusedAt = -1 // last time a flow fault, safety stop or power cut excused a missing flush
+    const locked: boolean[] = new Array(n).fill(false)
+    let prevInjector = false
     let ai = 0
     const fail = (key: keyof Verdicts, why: string) => {
         if ((v as any)[key] === "") (v as any)[key] = `t=${t}: ${why}`
     }
     const apply = (o: { valves: boolean[]; pump: boolean; events: CoreEvent[]; writes: { key: string; value: string }[] }, powerCut = false) => {
         for (const w of o.writes) store[w.key] = w.value
-        for (const e of o.events) if (e.kind === "safeState") fail("safeState", "safe state entered: " + e.reason)
+        for (const e of o.events) {
+            if (e.kind === "safeState") fail("safeState", "safe state entered: " + e.reason)
+            if (e.kind === "alarm" && ["burst", "no_flow", "leak", "clog", "max_run", "safe_state"].includes(e.reason)) excusedAt = t
+            if (e.kind === "maxRun" || e.kind === "flowHigh") excusedAt = t
+            if (e.kind === "alarm" && e.reason === "burst" && e.zone >= 0) locked[e.zone] = true
+            if (e.kind === "zoneUnlocked") locked[e.zone] = false
+        }
+        if (powerCut) excusedAt = t
+        // A locked-out zone never opens until a person acknowledges it.
+        for (let z = 0; z < n; z++) if (o.valves[z] && !prev.valves[z] && locked[z]) fail("lockedStaysShut", `locked zone ${z} opened`)
+        // Injection only with water flowing: pump and an open valve, always.
+        const inj = (o as any).injector === true
+        if (inj && (!(o.pump || !cfg.pump.present) || !o.valves.some(x => x))) fail("injectionWithFlow", "injector on without pump and open valve")
+        // Every injection is followed by a flush of at least the minimum, unless a fault or a
+        // power cut made flushing impossible or wrong.
+        if (prevInjector && !inj && cfg.injector) {
+            const zone = o.valves.findIndex(x => x)
+            if (zone >= 0) pending.flush = { zone, need: cfg.injector.minFlushS, got: 0 }
+            else if (excusedAt < t) fail("flushAfterInjection", "injection ended with every valve already shut")
+        }
+        const fl = pending.flush
+        if (fl && !o.valves[fl.zone]) {
+            if (fl.got < fl.need && excusedAt < t - fl.got - 2 * cfg.tickS) fail("flushAfterInjection", `zone ${fl.zone} closed after ${fl.got}s of flush (min ${fl.need}s)`)
+            pending.flush = null
+        }
+        prevInjector = inj
+        // The pump's off time counts from this step if it stops now (a zero lead may stop the
+        // pump and close the valve in the same step).
+        if (!o.pump && prev.pump) pumpOffSince = t
         for (let z = 0; z < n; z++) {
             if (o.valves[z] && !prev.valves[z]) {
                 onSince[z] = t
@@ -204,7 +306,7 @@ export function runScenario(sc: Scenario): Verdicts {
                 // A valve closing with no other open valve (on >= valveOpenS): the pump must
                 // have been off for the stop lead already.
                 const otherOpen = o.valves.some((on, y) => y !== z && on && t - onSince[y] >= cfg.valveOpenS)
-                if (cfg.pump.present && !powerCut && !otherOpen && (o.pump || prev.pump || t - pumpOffSince < cfg.pump.stopLeadS)) {
+                if (cfg.pump.present && !powerCut && !otherOpen && (o.pump || t - pumpOffSince < cfg.pump.stopLeadS)) {
                     fail("pumpWithValve", `zone ${z} closed ${t - pumpOffSince}s after the pump stopped (lead ${cfg.pump.stopLeadS}s)`)
                 }
                 onSince[z] = -1
@@ -214,7 +316,6 @@ export function runScenario(sc: Scenario): Verdicts {
             const ready = o.valves.some((on, z) => on && t - onSince[z] >= cfg.valveOpenS + cfg.pump.startDelayS)
             if (!ready) fail("pumpWithValve", "pump started before any valve had been open for the start delay")
         }
-        if (!o.pump && prev.pump) pumpOffSince = t
         if (o.pump && !o.valves.some((on, z) => on && t - onSince[z] >= cfg.valveOpenS)) fail("pumpWithValve", "pump on with no open valve")
         const open = o.valves.filter(x => x).length
         if (open > cfg.maxZonesOpen) fail("hydraulicLimit", `${open} zones open, limit ${cfg.maxZonesOpen}`)
@@ -229,7 +330,13 @@ export function runScenario(sc: Scenario): Verdicts {
             if (a.kind === "command") ctl.command(a.command, rnd() < 0.5 ? "keypad" : "remote")
             else if (a.kind === "clockJump") wallOffset += a.jumpS ?? 0
             else if (a.kind === "sensorFault") faulty[a.sensor ?? 0] = !faulty[a.sensor ?? 0]
-            else {
+            else if (a.kind === "hydraulicFault" && a.fault) {
+                const f = a.fault
+                if (f.what === "zone") factor[f.zone] = f.on ? f.factor : 1
+                else if (f.what === "pump") pumpFailed = f.on
+                else if (f.what === "leak") leak = f.on
+                else if (cfg.injector) tankOk = !f.on
+            } else {
                 // Power cut: relays drop at once; the new boot restores from the flash image.
                 apply({ valves: new Array(n).fill(false), pump: false, events: [], writes: [] }, true)
                 ctl = new Controller(cfg)
@@ -242,11 +349,19 @@ export function runScenario(sc: Scenario): Verdicts {
             else soil[s] = sc.soilBase[s] + Math.floor(rnd() * 40) - 20
         }
         const wall = t + sc.startWall + wallOffset
-        const o = ctl.step({ monoS: t - bootAt, wallS: wall, soil })
+        const o = ctl.step({ monoS: t - bootAt, wallS: wall, soil, flowPulses: cfg.flow ? Math.floor(litres) : undefined, tankOk })
         apply(o)
         v.steps++
         // Real time until the next step; the core was promised at most tickS.
         const dt = Math.max(1, Math.floor(cfg.tickS * (0.5 + rnd() * 0.5)))
+        const lpm = trueLpm(o)
+        litres += (lpm * dt) / 60
+        if (o.injector && lpm === 0) {
+            zeroFlowInjS += dt
+            if (zeroFlowInjS > zeroFlowBound) fail("injectionWithFlow", `injector on ${zeroFlowInjS}s with no water through the meter`)
+        } else zeroFlowInjS = 0
+        const pf = pending.flush
+        if (pf && o.valves[pf.zone] && lpm > 0) pf.got += dt
         for (let z = 0; z < n; z++) {
             if (o.valves[z] && t + dt - onSince[z] > cfg.zones[z].maxRunS) fail("maxRun", `zone ${z} open ${t + dt - onSince[z]}s, max ${cfg.zones[z].maxRunS}s`)
         }
@@ -261,11 +376,13 @@ export function runScenario(sc: Scenario): Verdicts {
 
     // Every opened valve is eventually closed: after stop-all, within the close sequence.
     ctl.command({ k: "stopAll" }, "keypad")
-    const deadline = t + cfg.pump.stopLeadS + cfg.valveCloseS + 3 * cfg.tickS
+    // A dosed run flushes its lines before closing (dose flushS is at most 900 s here).
+    const deadline = t + cfg.pump.stopLeadS + cfg.valveCloseS + 3 * cfg.tickS + (cfg.injector ? 900 + cfg.tickS : 0)
     let closed = false
     while (t <= deadline) {
-        const o = ctl.step({ monoS: t - bootAt, wallS: t + sc.startWall + wallOffset, soil })
+        const o = ctl.step({ monoS: t - bootAt, wallS: t + sc.startWall + wallOffset, soil, flowPulses: cfg.flow ? Math.floor(litres) : undefined, tankOk })
         apply(o)
+        litres += (trueLpm(o) * cfg.tickS) / 60
         if (!o.pump && o.valves.every(x => !x)) {
             closed = true
             break

@@ -1,0 +1,243 @@
+// Flow supervision from a pulse flow meter: learns the normal flow of every combination of
+// open zones it sees, then judges each stable period against it.
+//
+// Verdicts (the controller decides what to do with them):
+// - High: more than learned + highPct (a burst or broken lateral);
+// - Low: less than learned - lowPct (clogged emitters or filter, low pressure);
+// - NoFlow: the pump has run noFlowS with almost nothing through the meter (pump failure, dry
+//   well, a valve that does not open, or a dead meter);
+// - Leak: flow while nothing should run (a leak, a valve stuck open, a main-line break).
+// Judging waits settleS after any change of open valves or pump, because pipes fill and
+// pressure settles; learning uses only those settled periods and takes the median of the
+// last learnRuns runs, so one odd run does not become "normal".
+
+export interface FlowConfig {
+    present: boolean
+    /** Millilitres per meter pulse (1000 for a 1 L/pulse irrigation meter). */
+    mlPerPulse: number
+    settleS: number
+    /** Flow is averaged over this many seconds. */
+    windowS: number
+    highPct: number
+    lowPct: number
+    noFlowS: number
+    /** Below this the meter counts as "no flow", mL/min. */
+    minFlowMlPerMin: number
+    /** Above this with nothing running counts as a leak, mL/min. */
+    leakMlPerMin: number
+    learnRuns: number
+    /** On low flow: stop the run (true) or finish it with an alarm (false). */
+    lowFlowStops: boolean
+}
+
+export enum FlowVerdict {
+    None = 0,
+    High = 1,
+    Low = 2,
+    NoFlow = 3,
+    Leak = 4,
+}
+
+export interface FlowJudgement {
+    verdict: FlowVerdict
+    /** Measured flow, mL/min (-1 unknown). */
+    measured: number
+    /** Expected flow, mL/min (0 unknown). */
+    expected: number
+    /** Open zones as a bit mask (bit z = zone z). */
+    mask: number
+    /** The period was compared with a learned flow and found normal. */
+    judgedOk: boolean
+}
+
+export const MAX_LEARNED = 12
+/** Extra tolerance when the expectation is only the sum of single-zone flows. */
+const SUM_EXTRA_PCT = 15
+
+export function bitCount(mask: number): number {
+    let n = 0
+    for (let z = 0; z < 16; z++) if ((mask & (1 << z)) !== 0) n++
+    return n
+}
+
+export class FlowSupervisor {
+    readonly cfg: FlowConfig
+    /** Learned normal flow per open-zone mask, mL/min. */
+    masks: number[] = []
+    flows: number[] = []
+    /** Per-run averages not yet enough to learn from, per mask (RAM only). */
+    private histMask: number[] = []
+    private hist: number[][] = []
+    private wm: number[] = []
+    private wp: number[] = []
+    private mask = -1
+    private flowing = false
+    private stableSince = 0
+    private flowingSince = 0
+    private sumFlow = 0
+    private nFlow = 0
+    private lowReported = false
+    private lastPulses = -1
+    private lastPulseAt = 0
+
+    constructor(cfg: FlowConfig) {
+        this.cfg = cfg
+    }
+
+    learnedFor(mask: number): number {
+        const i = this.masks.indexOf(mask)
+        return i < 0 ? 0 : this.flows[i]
+    }
+
+    /** Records the meter and what should be flowing; resets the window on any change. */
+    observe(monoS: number, pulses: number, openMask: number, flowing: boolean): void {
+        if (openMask !== this.mask || flowing !== this.flowing) {
+            this.commitRun()
+            if (flowing && !this.flowing) this.flowingSince = monoS
+            this.mask = openMask
+            this.flowing = flowing
+            this.stableSince = monoS
+            this.wm = []
+            this.wp = []
+            this.lowReported = false
+        }
+        if (pulses !== this.lastPulses) {
+            this.lastPulses = pulses
+            this.lastPulseAt = monoS
+        }
+        this.wm.push(monoS)
+        this.wp.push(pulses)
+        while (this.wm.length > 2 && monoS - this.wm[1] >= this.cfg.windowS) {
+            this.wm.shift()
+            this.wp.shift()
+        }
+    }
+
+    /** mL/min over the window, or -1 when the window is too short to say. */
+    rate(): number {
+        const n = this.wm.length
+        if (n < 2) return -1
+        const span = this.wm[n - 1] - this.wm[0]
+        if (span < 5 || span * 2 < Math.min(this.cfg.windowS, this.cfg.noFlowS)) return -1
+        const pulses = this.wp[n - 1] - this.wp[0]
+        if (pulses < 0) return -1
+        return Math.floor((pulses * this.cfg.mlPerPulse * 60) / span)
+    }
+
+    /**
+     * Water is flowing now, by the meter: the windowed rate is above the no-flow threshold and
+     * a pulse came within three pulse intervals at that rate (at least 3 s), so a meter that
+     * stops counting withdraws its confirmation within seconds.
+     */
+    confirmed(monoS: number): boolean {
+        const r = this.rate()
+        if (r < this.cfg.minFlowMlPerMin) return false
+        let gap = Math.floor((3 * this.cfg.mlPerPulse * 60) / r)
+        if (gap < 3) gap = 3
+        return monoS - this.lastPulseAt <= gap
+    }
+
+    judge(monoS: number): FlowJudgement {
+        const c = this.cfg
+        const measured = this.rate()
+        const j: FlowJudgement = { verdict: FlowVerdict.None, measured: measured, expected: 0, mask: this.mask, judgedOk: false }
+        if (measured < 0) return j
+        if (this.flowing && monoS - this.flowingSince >= c.noFlowS && monoS - this.stableSince >= c.noFlowS && measured < c.minFlowMlPerMin) {
+            j.verdict = FlowVerdict.NoFlow
+            return j
+        }
+        const settled = monoS - this.stableSince >= c.settleS
+        if (!settled) return j
+        if (!this.flowing) {
+            if (measured > c.leakMlPerMin) j.verdict = FlowVerdict.Leak
+            return j
+        }
+        const learned = this.learnedFor(this.mask)
+        if (learned > 0) {
+            j.expected = learned
+            if (measured * 100 > learned * (100 + c.highPct)) j.verdict = FlowVerdict.High
+            else if (measured * 100 < learned * (100 - c.lowPct)) {
+                if (!this.lowReported) j.verdict = FlowVerdict.Low
+                this.lowReported = true
+            } else j.judgedOk = true
+        } else {
+            const sum = this.sumOfSingles(this.mask)
+            if (sum > 0) {
+                j.expected = sum
+                if (measured * 100 > sum * (100 + c.highPct + SUM_EXTRA_PCT)) j.verdict = FlowVerdict.High
+            }
+        }
+        if (j.verdict === FlowVerdict.None) {
+            this.sumFlow += measured
+            this.nFlow++
+        }
+        return j
+    }
+
+    private sumOfSingles(mask: number): number {
+        let sum = 0
+        for (let z = 0; z < 16; z++) {
+            if ((mask & (1 << z)) === 0) continue
+            const f = this.learnedFor(1 << z)
+            if (f <= 0) return 0
+            sum += f
+        }
+        return sum
+    }
+
+    /** Ends a settled, normal period: its average joins the mask's history. */
+    private commitRun(): void {
+        const n = this.nFlow
+        const avg = n > 0 ? Math.floor(this.sumFlow / n) : 0
+        this.sumFlow = 0
+        this.nFlow = 0
+        if (!this.flowing || this.mask <= 0 || n < 3 || this.learnedFor(this.mask) > 0) return
+        let h = this.histMask.indexOf(this.mask)
+        if (h < 0) {
+            this.histMask.push(this.mask)
+            this.hist.push([])
+            h = this.histMask.length - 1
+        }
+        this.hist[h].push(avg)
+        if (this.hist[h].length < this.cfg.learnRuns) return
+        const sorted = this.hist[h].slice(0)
+        sorted.sort((a, b) => a - b)
+        this.setLearned(this.mask, sorted[Math.floor(sorted.length / 2)])
+        // Drop the history (DeviceScript arrays have no splice).
+        const hm: number[] = []
+        const hh: number[][] = []
+        for (let i = 0; i < this.histMask.length; i++) {
+            if (i === h) continue
+            hm.push(this.histMask[i])
+            hh.push(this.hist[i])
+        }
+        this.histMask = hm
+        this.hist = hh
+    }
+
+    private setLearned(mask: number, flow: number): void {
+        if (this.masks.length >= MAX_LEARNED) {
+            // Forget the oldest combination; single zones are relearned like any other.
+            this.masks = this.masks.slice(1)
+            this.flows = this.flows.slice(1)
+        }
+        this.masks.push(mask)
+        this.flows.push(flow)
+    }
+
+    /** Forgets everything learned about combinations that include zone z (z < 0: all). */
+    relearn(z: number): void {
+        const masks: number[] = []
+        const flows: number[] = []
+        for (let i = 0; i < this.masks.length; i++) {
+            if (z >= 0 && (this.masks[i] & (1 << z)) === 0) {
+                masks.push(this.masks[i])
+                flows.push(this.flows[i])
+            }
+        }
+        this.masks = masks
+        this.flows = flows
+        this.histMask = []
+        this.hist = []
+    }
+}

@@ -13,12 +13,19 @@
 //    daily step sees exactly that day's ETc. ETa = Ks Kc ET0 (eq. 81), never more than the
 //    water held above wilting point.
 // 4. Roots take ETa from both compartments in proportion to the water each holds above wilting
-//    point (wetter soil gives water more easily), so neither drops below wilting point.
+//    point (wetter soil gives water more easily) weighted by the share of the roots it holds,
+//    so neither drops below wilting point. By default roots are spread evenly (each
+//    compartment's share is its area); under drip most roots grow in the wetted bulb, which
+//    `bulbRootFraction` says (see RootZoneParams).
 // 5. Water above field capacity drains as a linear reservoir with the soil's time constant
 //    (eq. 88 lets it drain within the day; here a storm can keep the zone wet for hours). With
 //    a time constant of 0 the step is the FAO-56 daily balance, eq. 85 and 88.
-// Zone depletion Dr is the area-weighted depletion of the two compartments (water above field
-// capacity in the bulb does not offset a deficit between the rows), so 0 <= Dr <= TAW.
+// Zone depletion Dr is the root-weighted depletion of the two compartments (water above field
+// capacity in the bulb does not offset a deficit between the rows), so 0 <= Dr <= TAW; with
+// roots spread evenly it is the area-weighted depletion. Weighting by roots is what lets a drip
+// system keep a crop unstressed through a dry season: with even weighting the never-irrigated
+// soil between the rows dries out and, at a wetted fraction below 1 - p, holds Dr above RAW
+// however wet the bulb is kept.
 //
 // Deep percolation caused by irrigation: each compartment's water above field capacity is one
 // well-mixed pool with a known irrigation share. Water that pushes a compartment past field
@@ -50,6 +57,13 @@ export interface RootZoneParams {
     pNominal: number
     /** Fraction of the area drip wets, (0, 1]; 1 for sprinklers, rain-fed or FAO examples. */
     wettedFraction: number
+    /**
+     * Fraction of the roots (of the root water uptake capacity) in the wetted bulb, in
+     * [wettedFraction, 1]. Default wettedFraction: roots spread evenly over the area. Under drip,
+     * most active roots grow in the wetted soil (0.7-0.9 is typical of drip-irrigated orchards,
+     * assumed); the rest of the roots explore the soil between the rows.
+     */
+    bulbRootFraction?: number
     /** Starting depletion of both compartments, mm (default 0: at field capacity). */
     initialDepletionMm?: number
     waterlog?: WaterlogRule
@@ -106,6 +120,10 @@ export function yieldLossPct(ky: number, etaSumMm: number, etmSumMm: number): nu
 
 const DAY_S = 86400
 
+function finiteNonNegative(v: number): boolean {
+    return v >= 0 && Number.isFinite(v)
+}
+
 /** Mean ETc rate over the trailing 24 h of simulated time (the current step included). */
 class TrailingDayEtc {
     private dts: number[] = []
@@ -151,6 +169,8 @@ export class RootZone {
     /** Water the root zone holds at saturation, above wilting point, mm. */
     private readonly satMm: number
     private readonly area: [number, number]
+    /** Root share of each compartment (sums to 1). */
+    private readonly roots: [number, number]
     /** Water above wilting point in each compartment, mm over the compartment's own area. */
     private readonly w: [number, number]
     /** Irrigation-origin part of each compartment's water above field capacity, mm. */
@@ -171,6 +191,9 @@ export class RootZone {
         this.tawMm = totalAvailableWaterMm(params.soil, params.rootDepthM)
         this.satMm = 1000 * (params.soil.thetaSat - params.soil.thetaWp) * params.rootDepthM
         this.area = [fw, 1 - fw]
+        const rb = params.bulbRootFraction ?? fw
+        if (!(rb >= fw && rb <= 1) || (fw === 1 && rb !== 1)) throw new Error("bulbRootFraction must be in [wettedFraction, 1]")
+        this.roots = [rb, 1 - rb]
         const dr0 = params.initialDepletionMm ?? 0
         if (!(dr0 >= 0 && dr0 <= this.tawMm)) throw new Error("initialDepletionMm must be within 0..TAW")
         this.w = [this.tawMm - dr0, this.tawMm - dr0]
@@ -187,9 +210,15 @@ export class RootZone {
         return this.pNow * this.tawMm
     }
 
-    /** Root-zone depletion Dr, mm, area-weighted over the two compartments. */
+    /** Root-zone depletion Dr, mm, root-weighted over the two compartments (area-weighted when
+     *  roots are spread evenly). Ks and RAW refer to it. */
     get drMm(): number {
-        return this.area[BULB] * this.deficit(BULB) + this.area[REST] * this.deficit(REST)
+        return this.roots[BULB] * this.deficit(BULB) + this.roots[REST] * this.deficit(REST)
+    }
+
+    /** Fraction of the roots in the wetted bulb. */
+    get bulbRootFraction(): number {
+        return this.roots[BULB]
     }
 
     /** Water stress coefficient for the present depletion. */
@@ -225,8 +254,8 @@ export class RootZone {
     step(input: StepInput): StepResult {
         const { dtS, et0Mm, rainMm, irrigationMm, kc } = input
         if (!(dtS > 0)) throw new Error("dtS must be > 0")
-        for (const v of [et0Mm, rainMm, irrigationMm, kc]) {
-            if (!(v >= 0 && Number.isFinite(v))) throw new Error("step inputs must be finite and >= 0")
+        if (!(finiteNonNegative(et0Mm) && finiteNonNegative(rainMm) && finiteNonNegative(irrigationMm) && finiteNonNegative(kc))) {
+            throw new Error("step inputs must be finite and >= 0")
         }
         const etcMm = kc * et0Mm
         this.pNow = adjustedDepletionFraction(this.pNominal, this.etcDay.push(dtS, etcMm))
@@ -234,7 +263,9 @@ export class RootZone {
 
         const runoffMm = this.infiltrate(dtS, rainMm, irrigationMm)
         const etaMm = this.extract(ks * etcMm)
-        const [deepPercolationMm, irrigationDeepPercolationMm] = this.drain(dtS)
+        this.drain(dtS)
+        const deepPercolationMm = this.drained
+        const irrigationDeepPercolationMm = this.drainedIrr
 
         const rule = this.waterlogRule
         const thetaBulb = this.thetaWetted
@@ -268,7 +299,8 @@ export class RootZone {
     private infiltrate(dtS: number, rainMm: number, irrigationMm: number): number {
         const capacityMm = (this.soil.infiltrationMmH * dtS) / 3600
         let runoffMm = 0
-        for (const k of [BULB, REST]) {
+        if (rainMm <= 0 && irrigationMm <= 0) return 0
+        for (let k = BULB; k <= REST; k++) {
             const irr = k === BULB ? irrigationMm / this.wettedFraction : 0
             const arriving = rainMm + irr
             if (arriving <= 0) continue
@@ -288,23 +320,50 @@ export class RootZone {
         const stored = this.storageMm
         const etaMm = Math.min(demandMm, stored)
         if (etaMm <= 0) return 0
-        // Uptake in proportion to the water each compartment holds: the same relative drawdown.
-        const keep = 1 - etaMm / stored
-        for (const k of [BULB, REST]) {
-            const excessBefore = this.excess(k)
-            this.w[k] *= keep
-            this.wIrr[k] = excessBefore > 0 ? (this.wIrr[k] * this.excess(k)) / excessBefore : 0
+        // Uptake (mm over the zone) from each compartment in proportion to its roots times the
+        // water it holds; with roots spread evenly that is the same relative drawdown of both.
+        // A compartment never gives more than it holds: the other makes up the rest.
+        const weightB = this.roots[BULB] * this.w[BULB]
+        const weightR = this.roots[REST] * this.w[REST]
+        const capB = this.area[BULB] * this.w[BULB]
+        const capR = this.area[REST] * this.w[REST]
+        let takeB = weightB + weightR > 0 ? (etaMm * weightB) / (weightB + weightR) : 0
+        let takeR = etaMm - takeB
+        if (takeB > capB) {
+            takeR += takeB - capB
+            takeB = capB
+        } else if (takeR > capR) {
+            takeB += takeR - capR
+            takeR = capR
         }
+        this.take(BULB, takeB)
+        this.take(REST, takeR)
         return etaMm
     }
 
-    /** Drains water above field capacity; returns [deep percolation, its irrigation part], mm. */
-    private drain(dtS: number): [number, number] {
+    /** Removes `mm` (over the zone) from compartment k, shrinking its irrigation pool in step. */
+    private take(k: number, mm: number): void {
+        if (mm <= 0 || this.area[k] <= 0) return
+        const excessBefore = this.excess(k)
+        this.w[k] = Math.max(0, this.w[k] - mm / this.area[k])
+        this.wIrr[k] = excessBefore > 0 ? (this.wIrr[k] * this.excess(k)) / excessBefore : 0
+    }
+
+    /** Deep percolation and its irrigation part of the last drain(), mm (fields rather than a
+     *  returned tuple: step() runs hundreds of thousands of times a simulated year). */
+    private drained = 0
+    private drainedIrr = 0
+
+    /** Drains water above field capacity into `drained` and `drainedIrr`. */
+    private drain(dtS: number): void {
         const tauS = this.soil.drainageTauH * 3600
-        const fraction = tauS > 0 ? 1 - Math.exp(-dtS / tauS) : 1
         let dp = 0
         let dpIrr = 0
-        for (const k of [BULB, REST]) {
+        this.drained = 0
+        this.drainedIrr = 0
+        if (this.excess(BULB) <= 0 && this.excess(REST) <= 0) return
+        const fraction = tauS > 0 ? 1 - Math.exp(-dtS / tauS) : 1
+        for (let k = BULB; k <= REST; k++) {
             const excess = this.excess(k)
             if (excess <= 0) continue
             const drained = excess * fraction
@@ -314,6 +373,7 @@ export class RootZone {
             dp += this.area[k] * drained
             dpIrr += this.area[k] * drainedIrr
         }
-        return [dp, Math.min(dpIrr, dp)]
+        this.drained = dp
+        this.drainedIrr = Math.min(dpIrr, dp)
     }
 }

@@ -1,0 +1,43 @@
+// `npm run bench`: how fast one simulated year of the generated 10 ha farm (16 zones) runs with
+// the `controller` strategy (our core stepped every 60 s), and, measured in the same process,
+// the `fixed` baseline (no controller) so the ratio shows what the core costs. The first run
+// of each includes the JIT warming up; "best of" repeats the run.
+
+import { loadFarm } from "./farm"
+import { runFarm, weatherFor } from "./farm-run"
+import { climateNormals } from "./farm-weather"
+import { StrategyName } from "./strategies/index"
+
+const DAYS = 365
+const REPEATS = 3
+
+function timeYear(strategy: StrategyName, seed: number): number {
+    const farm = loadFarm("10ha")
+    const t0 = performance.now()
+    const weather = weatherFor(seed, "2025-01-01", DAYS)
+    runFarm({ farm, strategy, seed, days: DAYS, weather })
+    return (performance.now() - t0) / 1000
+}
+
+function line(strategy: string, zones: number, first: number, best: number): string {
+    const zd = zones * DAYS
+    return `${strategy.padEnd(10)} first year ${first.toFixed(3)} s (${Math.round(zd / first)} zone-days/s)   best of ${REPEATS} ${best.toFixed(3)} s (${Math.round(zd / best)} zone-days/s)`
+}
+
+const zones = loadFarm("10ha").zones.length
+// The climate normals the baselines and the controller's set points are sized with are a
+// once-per-process table (13 years of generated weather), not part of simulating a year.
+const tn = performance.now()
+climateNormals()
+const normalsS = (performance.now() - tn) / 1000
+const results: Record<string, { first: number; best: number }> = {}
+for (const s of ["controller", "fixed"] as StrategyName[]) {
+    const times: number[] = []
+    for (let i = 0; i < REPEATS; i++) times.push(timeYear(s, 1 + i))
+    results[s] = { first: times[0], best: Math.min(...times) }
+}
+process.stdout.write(`10ha farm: ${zones} zones, ${DAYS} days, the year's weather generation included, one core (climate normals table, once per process: ${normalsS.toFixed(3)} s)\n`)
+for (const [s, r] of Object.entries(results)) process.stdout.write(line(s, zones, r.first, r.best) + "\n")
+const c = results.controller
+process.stdout.write(`controller wall time of one simulated year: ${c.first.toFixed(3)} s (first), ${c.best.toFixed(3)} s (best); ${c.first < 1 ? "under" : "OVER"} one second\n`)
+process.stdout.write(`controller / fixed time ratio (best): ${(c.best / results.fixed.best).toFixed(2)}\n`)

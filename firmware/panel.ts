@@ -1,0 +1,147 @@
+// The box's control panel: 4x4 keypad -> the core's Menu -> character LCD.
+//
+//   import { startPanel } from "./panel"
+//   const panel = startPanel(shell, null)   // after shell.boot(); null = this board's default
+//
+// Everything runs in its own fibers: the keypad is scanned every SCAN_MS, the display is
+// redrawn after each key and once a second. Neither can hold up the control tick, and a
+// failure in either is logged and leaves the watering alone. Menu commands go through
+// Shell.command() (validated by the core, logged "K keypad ...", persisted by the shell's
+// write fiber); the menu's "set clock" action sets the shell's clock and the DS3231.
+// In the simulator there is no GPIO or I2C: the keypad is off and the display goes to the
+// log ("L |...|"); the terminal UI drives the same Menu from Node instead.
+
+import * as ds from "@devicescript/core"
+import { Menu, MenuAction } from "./core/menu/menu"
+import { defaultPanel, PanelConfig } from "./core/menu/panel-profile"
+import { DEBOUNCE_SCANS, Keypad, SCAN_MS } from "./keypad"
+import { Lcd } from "./lcd"
+import { errText, logLine } from "./log"
+import { Shell } from "./shell"
+
+export class Panel {
+    readonly shell: Shell
+    readonly menu: Menu
+    readonly keypad: Keypad
+    readonly lcd: Lcd
+    private drawing = false
+    private dirty = true
+    keys = 0
+
+    constructor(shell: Shell, cfg: PanelConfig) {
+        this.shell = shell
+        this.menu = new Menu(shell.ctl, cfg.lcdRows, cfg.lcdCols)
+        this.menu.timeoutS = cfg.timeoutS
+        const self = this
+        this.menu.send = (cmd: any) => self.shell.command(cmd, "keypad")
+        this.keypad = new Keypad(cfg.rows, cfg.cols, shell.sim)
+        this.lcd = new Lcd(cfg.lcdAddress, cfg.lcdCols, cfg.lcdRows, shell.sim)
+    }
+
+    /** The link state for the home screen: "up", "down", or anything else for none. */
+    setLink(state: string): void {
+        const s = state === "up" ? "up" : state === "down" ? "down" : "none"
+        if (s !== this.menu.link) {
+            this.menu.link = s
+            this.dirty = true
+        }
+    }
+
+    /** A key from the keypad (or from a test harness). Never throws. */
+    press(key: string): void {
+        const ms = ds.millis()
+        try {
+            this.menu.press(key, Math.floor(ms / 1000), this.shell.clock.nowS(ms))
+            this.keys++
+            this.doActions(this.menu.takeActions())
+        } catch (e) {
+            logLine(["X panel_key", key, errText(e)])
+        }
+        this.dirty = true
+    }
+
+    private doActions(actions: MenuAction[]): void {
+        const clock = this.shell.clock
+        // forEach, not for..of: DeviceScript rejects closures over loop variables.
+        actions.forEach(a => {
+            if (a.a !== "setClock") return
+            setTimeout(async () => {
+                try {
+                    await clock.setAndStore(a.utcS, ds.millis(), "keypad")
+                } catch (e) {
+                    logLine(["X panel_clock", errText(e)])
+                }
+            }, 0)
+        })
+    }
+
+    /** Once a second: time passes in the menu; the display is redrawn. */
+    second(): void {
+        const ms = ds.millis()
+        try {
+            this.menu.tick(Math.floor(ms / 1000), this.shell.clock.nowS(ms))
+        } catch (e) {
+            logLine(["X panel_tick", errText(e)])
+        }
+        this.dirty = true
+    }
+
+    /** Writes the menu's frame to the LCD if it may have changed (one draw at a time). */
+    async draw(): Promise<void> {
+        if (this.drawing || !this.dirty) return
+        this.drawing = true
+        this.dirty = false
+        try {
+            if (!this.lcd.isReady()) await this.lcd.begin()
+            await this.lcd.show(this.menu.render())
+        } catch (e) {
+            logLine(["X panel_draw", errText(e)])
+        } finally {
+            this.drawing = false
+        }
+    }
+}
+
+/**
+ * Starts the panel's fibers; returns the panel, or null if it could not be set up.
+ * cfg null = defaultPanel(board); linkState (optional) is read once a second for the home
+ * screen, e.g. `() => link.state` of firmware/link.ts ("up", "down", "off", ...).
+ */
+export function startPanel(shell: Shell, cfg: PanelConfig | null, linkState: (() => string) | null = null): Panel | null {
+    let panel: Panel
+    try {
+        panel = new Panel(shell, cfg !== null ? cfg : defaultPanel(shell.hw.board))
+    } catch (e) {
+        logLine(["X panel", errText(e)])
+        return null
+    }
+    const p = panel
+    logLine(["B panel", "keypad=" + (p.keypad.broken === "" ? "ok" : p.keypad.broken), "lcd=" + p.lcd.cols + "x" + p.lcd.rows])
+    if (p.keypad.broken === "") {
+        setInterval(async () => {
+            let k = ""
+            try {
+                k = p.keypad.poll()
+            } catch (e) {
+                logLine(["X keypad_scan", errText(e)])
+            }
+            if (k !== "") {
+                p.press(k)
+                await p.draw()
+            }
+        }, SCAN_MS)
+    }
+    setInterval(async () => {
+        if (linkState !== null) {
+            try {
+                p.setLink(linkState())
+            } catch (e) {
+                logLine(["X panel_link", errText(e)])
+            }
+        }
+        p.second()
+        await p.draw()
+    }, 1000)
+    logLine(["B panel_debounce_ms", SCAN_MS * DEBOUNCE_SCANS])
+    return p
+}

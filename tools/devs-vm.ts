@@ -17,7 +17,8 @@ const JACDAC_TCP_PORT = 8082
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*m/g
 
-const LOCK_DIR = path.join(REPO_ROOT, ".devicescript", "vm.lock")
+// Machine-wide, not per checkout: port 8082 is shared by every clone on this machine.
+const LOCK_DIR = path.join(tmpdir(), "devicescript-vm-8082.lock")
 
 function lockHolderAlive(): boolean {
     try {
@@ -31,7 +32,8 @@ function lockHolderAlive(): boolean {
 /**
  * Runs fn while holding a machine-wide lock: every devs build writes the same
  * .devicescript/bin/bytecode.devs and every VM run needs port 8082, so test files that use
- * the VM (they run in parallel workers) take turns. A lock left by a dead process is taken over.
+ * the VM (parallel workers, or other checkouts on the same machine) take turns. A lock left
+ * by a dead process is taken over.
  */
 export async function withVmLock<T>(fn: () => Promise<T>): Promise<T> {
     mkdirSync(path.dirname(LOCK_DIR), { recursive: true })

@@ -15,6 +15,8 @@ import { DiaryReceiver } from "../../tools/diary-receiver"
 import { exchange, SimDevice, SimFlash } from "./sim-link"
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 300)
+/** Fixed so CI is deterministic; set PROPERTY_SEED to explore others. */
+const SEED = Number(process.env.PROPERTY_SEED ?? 20261123)
 
 type Op =
     | { op: "events"; n: number; tier: number }
@@ -164,7 +166,7 @@ describe("store-and-forward diary", () => {
                 // Without power cuts every event is durable.
                 if (!ops.some(o => o.op === "cut")) expect(at.size).toBe(r.pushed.length)
             }),
-            { numRuns: RUNS }
+            { numRuns: RUNS, seed: SEED }
         )
     })
 
@@ -188,8 +190,27 @@ describe("store-and-forward diary", () => {
                 const safety = r.pushed.filter(p => p.tier === 2)
                 if (safety.length <= capacity / 3) for (const p of safety) if (p.durable) expect(at.has(p.value), `safety event ${p.value}`).toBe(true)
             }),
-            { numRuns: RUNS }
+            { numRuns: RUNS, seed: SEED }
         )
+    })
+
+    // Regression case kept from a failing fast-check run (CI rehearsal, 2026-11-23): after an
+    // unclean power cut, two durable events are missing at the office while only one loss is
+    // counted. Not yet understood (queue or test model); it.fails until the diary is fixed.
+    it.fails("known bug: an unclean power cut loses an event beyond the counted losses", () => {
+        const ops: Op[] = [
+            { op: "events", n: 1, tier: 0 },
+            { op: "cut", clean: false },
+            { op: "events", n: 6, tier: 0 },
+            { op: "flush", n: 2 },
+            { op: "events", n: 2, tier: 0 },
+            { op: "events", n: 5, tier: 0 },
+        ] as Op[]
+        const r = simulate(ops, 12, 0.1, 1)
+        const got = r.office.readAll()
+        const at = new Set(got.filter(l => l.kind !== "diaryLost").map(l => l.value))
+        const missing = r.pushed.filter(p => p.durable && !at.has(p.value))
+        expect(missing.length).toBeLessThanOrEqual(r.lostTotal)
     })
 
     it("full queue: the oldest record of the lowest tier goes first; a lower-tier newcomer is dropped", () => {

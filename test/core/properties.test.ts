@@ -3,10 +3,13 @@
 // Each property names the invariant it protects. One simulation per generated scenario is
 // judged for every invariant and memoised, so the six properties share the cost.
 import fc from "fast-check"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, vi } from "vitest"
 import { runScenario, Scenario, scenarioArb, Verdicts, WEEK_S } from "./scenario"
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 1000)
+// The first property simulates all the weeks (the rest reuse them): about 100 s on an idle
+// core, more when CI shares the machine. A generous limit, not a speed target.
+vi.setConfig({ testTimeout: 900_000 })
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261123)
 const cache = new Map<string, Verdicts>()
 

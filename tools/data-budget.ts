@@ -7,9 +7,9 @@
 // The reference day (the second of two, so boot traffic is not counted): the default profile
 // (devicescript.json, Loc Quang pepper, 4 zones with soil probes), one program watering every
 // zone 20 min at 05:30 and 15:00 with soil feedback, telemetry every 15 min, a keep-alive
-// ping every 200 s, the cellular link dropping twice for 10 minutes, three commands from the
+// ping after 200 s without traffic, the cellular link dropping twice for 10 minutes, three commands from the
 // office (a "get status", a manual run, a budget change), the office acknowledging every
-// diary batch.
+// diary batch. Each MQTT packet is one socket write (firmware/mqttc.ts).
 
 import { readFileSync } from "node:fs"
 import path from "node:path"
@@ -45,8 +45,10 @@ export function connectBytes(clientId: string, willTopic: string, willMsg: strin
     return 1 + rl(rem) + rem
 }
 
-export function subscribeBytes(t: string): number {
-    const rem = 2 + 2 + Buffer.byteLength(t) + 1
+/** One SUBSCRIBE carrying every topic (as firmware/mqttc.ts sends it). */
+export function subscribeBytes(topics: string[]): number {
+    let rem = 2
+    for (const t of topics) rem += 2 + Buffer.byteLength(t) + 1
     return 1 + rl(rem) + rem
 }
 
@@ -111,23 +113,22 @@ export function measureDay(o: BudgetOptions = {}): Budget {
     let events = 0
     let batches = 0
     let measuring = false
+    let lastTx = 0
+    let now = 0
     const add = (m: Record<string, number>, k: string, n: number, dir: "s" | "r") => {
+        if (dir === "s") lastTx = now
         if (!measuring) return
         m[k] = (m[k] ?? 0) + n
         if (dir === "s") packetsSent++
         else packetsReceived++
     }
     let up = false
-    let lastPing = 0
     const connect = (mono: number) => {
         up = true
-        lastPing = mono
         add(sent, "connect", connectBytes("tl-" + id, topic(id, "av"), OFFLINE, user, pass), "s")
         add(received, "connack", 4, "r")
-        for (const t of s.subscriptions()) {
-            add(sent, "subscribe", subscribeBytes(t), "s")
-            add(received, "suback", 5, "r")
-        }
+        add(sent, "subscribe", subscribeBytes(s.subscriptions()), "s")
+        add(received, "suback", 2 + 2 + s.subscriptions().length, "r")
         s.connect(mono, infoOf(ctl, prof.profile!.name, "0.1.0", diary.epoch, lc.telemetryS), stateOf(ctl))
         // The retained acknowledgement arrives on subscribing.
         const hw = office.highWater(id, diary.epoch)
@@ -156,6 +157,7 @@ export function measureDay(o: BudgetOptions = {}): Budget {
     for (let mono = 1; mono <= 2 * 86400; mono++) {
         const daySec = mono % 86400
         measuring = mono > 86400
+        now = mono
         const soil = cfg.zones.map((_, z) => 270 + z * 5 + Math.floor(mono / 3600) % 3)
         const out = ctl.step({ monoS: mono, wallS: day0 + mono, soil })
         for (const e of out.events) {
@@ -171,8 +173,8 @@ export function measureDay(o: BudgetOptions = {}): Budget {
         if (!up && measuring && dropAt.some(t => daySec === t + 600)) connect(mono)
         if (!up && !measuring) connect(mono)
         if (up) {
-            if (mono - lastPing >= pingS) {
-                lastPing = mono
+            // firmware/link.ts pings only when nothing else was sent for pingS
+            if (mono - lastTx >= pingS) {
                 add(sent, "ping", 2, "s")
                 add(received, "pingresp", 2, "r")
             }

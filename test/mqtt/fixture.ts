@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { Controller } from "../../firmware/core/controller"
 import { parseProfile, Profile } from "../../firmware/core/profile"
-import { DayMode, Program } from "../../firmware/core/types"
+import { Program } from "../../firmware/core/types"
+import { program } from "../core/fixtures"
 import { REPO_ROOT } from "../../tools/devs-vm"
 
 export function defaultProfile(): Profile {
@@ -17,23 +18,7 @@ export function defaultProfile(): Profile {
 export const T0 = 1780268400
 
 export function pepperProgram(zones: number): Program {
-    return {
-        id: 1,
-        name: "Sang",
-        enabled: true,
-        dayMode: DayMode.Weekdays,
-        weekdays: 127,
-        intervalDays: 1,
-        refDay: 0,
-        startsMin: [330, 900],
-        zoneS: Array.from({ length: zones }, () => 1200),
-        budgetPct: 100,
-        cycleS: 0,
-        soakS: 0,
-        seasonFrom: 0,
-        seasonTo: 0,
-        useMoisture: true,
-    }
+    return program({ startsMin: [330, 900], zoneS: Array.from({ length: zones }, () => 1200), useMoisture: true })
 }
 
 /** A restored controller at T0 with program 1 saved and zone 1 watering. */

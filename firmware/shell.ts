@@ -39,7 +39,7 @@ export class Shell {
     ticks = 0
     exceptions = 0
     statusEvery = STATUS_EVERY
-    /** Called with every core event after it is logged (the MQTT bridge will hook in here). */
+    /** Called with every core event after it is logged (firmware/link.ts chains onto it). */
     onEvent: ((e: CoreEvent) => void) | null = null
     lastTickMs = 0
     private pending: PendingWrite[] = []
@@ -169,6 +169,12 @@ export class Shell {
             }
             if (!found) this.pending.push({ key: w.key, value: w.value, tries: 0 })
         }
+    }
+
+    /** Queues a flash record of another module (the MQTT link's diary); written in order
+     *  with the core's records by the same fiber. */
+    queueRecord(key: string, value: string): void {
+        this.queueWrites([{ key: key, value: value }])
     }
 
     pendingWrites(): number {

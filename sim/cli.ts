@@ -19,6 +19,7 @@ function progressPrinter(a: CliArgs): ((label: string, done: number) => void) | 
 }
 
 export async function main(argv: string[]): Promise<number> {
+    if (argv[0] === "campaign") return (await import("./campaign-cli")).campaignMain(argv.slice(1))
     let a: CliArgs
     try {
         a = parseArgs(argv)

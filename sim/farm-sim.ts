@@ -16,6 +16,8 @@ import { EnergyMeter } from "./energy"
 import { Farm } from "./farm"
 import { ProbeBank } from "./farm-probes"
 import { RunWeather } from "./farm-weather"
+import { FaultSchedule } from "./faults"
+import { instrumentsFor, ProductTank, PulseMeter, wireInstruments } from "./meter"
 import { Commands, Faults, HydraulicModel, noFaults, OperatingPoint } from "./hydraulics"
 import { RootZone, StepInput, yieldLossPct } from "./soil-water"
 
@@ -55,6 +57,12 @@ export interface RunOptions {
     weather: RunWeather
     strategy: Strategy
     seed: number
+    /** Faults injected at their times (sim/faults.ts); none by default. */
+    faults?: FaultSchedule
+    /** Step the strategy every fineTickS seconds (the box ticks every 1 s) for a while after
+     *  the pump, a valve or a fault changes, so flow supervision acts at its own pace; TICK_S
+     *  otherwise. Undefined or 0: TICK_S always. */
+    fineTickS?: number
 }
 
 export interface ZoneTotals {
@@ -91,8 +99,18 @@ export class FarmSim {
     /** Latest reading per sensor index (zone index of the probe), tenths of % v/v or null. */
     readonly soil: (number | null)[]
     readonly energy: EnergyMeter
+    /** The main line's pulse meter and the product tank (sim/meter.ts), null without one. */
+    readonly meter: PulseMeter | null
+    readonly tank: ProductTank | null
+    readonly faultSchedule: FaultSchedule | null
+    /** The strategy's injector output (the core's StepOutput.injector). */
+    injectorOn = false
     /** Seconds since the start of the run. */
     t = 0
+    private readonly fineTickS: number
+    private readonly fineHoldS: number
+    private fineUntil = -1
+    private senseT = 0
 
     private readonly kc: Float64Array[]
     private readonly lastStepS: Float64Array
@@ -127,6 +145,14 @@ export class FarmSim {
         this.endS = weather.days * DAY_S
         this.model = new HydraulicModel(farm.network)
         this.faults = noFaults(this.zoneCount)
+        const flow = farm.profile.config.flow
+        const inst = instrumentsFor(flow, farm.profile.config.injector, opts.seed)
+        this.meter = inst.meter
+        this.tank = inst.tank
+        this.faultSchedule = opts.faults ?? null
+        this.fineTickS = opts.fineTickS ?? 0
+        // Long enough for the core to settle, fill its window and judge no-flow.
+        this.fineHoldS = flow !== undefined ? flow.settleS + 2 * flow.windowS + flow.noFlowS : 2 * TICK_S
         this.probes = new ProbeBank(farm, opts.seed, weather.daily[0].tMeanC)
         this.energy = new EnergyMeter(farm.profile.config.tariff)
         this.probeEveryS = farm.probes.readEveryMin * 60
@@ -242,10 +268,11 @@ export class FarmSim {
         }
     }
 
-    private apply(out: StrategyOutput, t: number): void {
-        let changed = out.pump !== this.cmd.pumpOn || out.master !== this.cmd.masterOpen
+    /** Sets the commanded state; true when it changed (or `force`: faults changed). */
+    private apply(out: StrategyOutput, t: number, force = false): boolean {
+        let changed = force || out.pump !== this.cmd.pumpOn || out.master !== this.cmd.masterOpen
         for (let z = 0; z < this.zoneCount && !changed; z++) if (out.valves[z] !== this.cmdValves[z]) changed = true
-        if (!changed) return
+        if (!changed) return false
         this.cmd.pumpOn = out.pump
         this.cmd.masterOpen = out.master
         for (let z = 0; z < this.zoneCount; z++) this.cmdValves[z] = out.valves[z] === true
@@ -258,6 +285,34 @@ export class FarmSim {
         }
         if (op.pumpPowerW !== this.powerW) this.flushEnergy(t, op.pumpPowerW)
         this.op = op
+        return true
+    }
+
+    /** Re-solves the hydraulics at the current time after `faults` changed (hotkeys, tests). */
+    refreshHydraulics(): void {
+        this.apply({ valves: this.cmdValves, pump: this.cmd.pumpOn, master: this.cmd.masterOpen }, this.t, true)
+        this.fineUntil = this.t + this.fineHoldS
+    }
+
+    /** Instruments up to time t (meter pulses, tank level), then the faults due at t. */
+    private sense(t: number): void {
+        this.meter?.advance(t, this.op.pumpFlowLph)
+        this.tank?.draw(this.injectorOn, t - this.senseT)
+        this.senseT = t
+        if (this.faultSchedule !== null && this.faultSchedule.apply(t, this)) {
+            this.apply({ valves: this.cmdValves, pump: this.cmd.pumpOn, master: this.cmd.masterOpen }, t, true)
+            this.fineUntil = t + this.fineHoldS
+        }
+    }
+
+    /** The next strategy call: fine steps for a while after a change, else the TICK_S grid;
+     *  never past the next fault. */
+    private nextTick(t: number): number {
+        let next = (Math.floor(t / TICK_S) + 1) * TICK_S
+        if (this.fineTickS > 0 && (t < this.fineUntil || this.injectorOn)) next = Math.min(next, t + this.fineTickS)
+        const f = this.faultSchedule?.nextAtS ?? Infinity
+        if (f > t && f < next) next = Math.ceil(f)
+        return next
     }
 
     private flushEnergy(t: number, nextPowerW: number): void {
@@ -275,6 +330,7 @@ export class FarmSim {
             this.started = true
             this.readProbes(0)
             this.strategy.start(this)
+            wireInstruments(this.strategy, this.meter, this.tank)
         }
         const end = Math.min(tEnd, this.endS)
         const probeEvery = this.probeEveryS
@@ -282,8 +338,11 @@ export class FarmSim {
             const t = this.t
             if (t % HOUR_S === 0 && t > 0) for (let z = 0; z < this.zoneCount; z++) this.advanceZone(z, t)
             if (t % probeEvery === 0 && t > 0) this.readProbes(t)
-            this.apply(this.strategy.tick(t), t)
-            this.t = t + TICK_S
+            this.sense(t)
+            const out = this.strategy.tick(t)
+            if (this.apply(out, t)) this.fineUntil = t + this.fineHoldS
+            this.injectorOn = (out as { injector?: boolean }).injector === true
+            this.t = this.nextTick(t)
         }
         if (this.t >= this.endS) this.finish()
     }

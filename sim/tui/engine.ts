@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url"
 import { Controller } from "../../firmware/core/controller"
 import { LINK_DOWN, LINK_UP, Menu } from "../../firmware/core/menu/menu"
 import { parsePanel } from "../../firmware/core/menu/panel-profile"
-import { FarmSim, StrategyOutput, TICK_S } from "../farm-sim"
+import { FarmSim, TICK_S } from "../farm-sim"
 import { makeSim } from "../farm-run"
 import { StrategyName } from "../strategies/index"
 import { CoreDriver } from "../strategies/core-driver"
@@ -189,18 +189,10 @@ export class TuiEngine {
         if (this.notes.length > 20) this.notes.shift()
     }
 
-    /**
-     * FarmSim solves the hydraulics only when the commanded state changes, so a fault would
-     * show at the next valve change. This re-applies the current commands at once through
-     * FarmSim's (private) apply(): the same state is set twice at the same instant, so no water
-     * or energy is counted for it. If FarmSim changes, the fault simply shows a little later.
-     */
+    /** FarmSim solves the hydraulics only when the commanded state changes: a fault must show
+     *  at once, so the meter (and the core's flow supervision) sees it. */
     private refreshHydraulics(): void {
-        const s = this.sim as unknown as { apply?: (o: StrategyOutput, t: number) => void; cmd?: { masterOpen: boolean } }
-        if (typeof s.apply !== "function" || s.cmd === undefined) return
-        const now: StrategyOutput = { valves: [...this.sim.valves], pump: this.sim.pumpOn, master: s.cmd.masterOpen }
-        s.apply.call(this.sim, { valves: now.valves.map(() => false), pump: !now.pump, master: !now.master }, this.sim.t)
-        s.apply.call(this.sim, now, this.sim.t)
+        this.sim.refreshHydraulics()
     }
 }
 

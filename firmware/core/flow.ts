@@ -51,8 +51,6 @@ export interface FlowJudgement {
 }
 
 export const MAX_LEARNED = 12
-/** Extra tolerance when the expectation is only the sum of single-zone flows. */
-const SUM_EXTRA_PCT = 15
 
 export function bitCount(mask: number): number {
     let n = 0
@@ -161,10 +159,13 @@ export class FlowSupervisor {
                 this.lowReported = true
             } else j.judgedOk = true
         } else {
+            // Zones sharing a pump each get less when more are open, so the sum of their
+            // single flows is already an upper bound: no extra tolerance (bursts in a set of
+            // zones near the pump's capacity raise the flow by only 15-30 %).
             const sum = this.sumOfSingles(this.mask)
             if (sum > 0) {
                 j.expected = sum
-                if (measured * 100 > sum * (100 + c.highPct + SUM_EXTRA_PCT)) j.verdict = FlowVerdict.High
+                if (measured * 100 > sum * (100 + c.highPct)) j.verdict = FlowVerdict.High
             }
         }
         if (j.verdict === FlowVerdict.None) {
@@ -217,9 +218,19 @@ export class FlowSupervisor {
 
     private setLearned(mask: number, flow: number): void {
         if (this.masks.length >= MAX_LEARNED) {
-            // Forget the oldest combination; single zones are relearned like any other.
-            this.masks = this.masks.slice(1)
-            this.flows = this.flows.slice(1)
+            // Forget the oldest combination of zones; single zones stay, since every other
+            // combination is judged by their sum until it is learned.
+            let old = 0
+            while (old < this.masks.length - 1 && bitCount(this.masks[old]) < 2) old++
+            const masks: number[] = []
+            const flows: number[] = []
+            for (let i = 0; i < this.masks.length; i++) {
+                if (i === old) continue
+                masks.push(this.masks[i])
+                flows.push(this.flows[i])
+            }
+            this.masks = masks
+            this.flows = flows
         }
         this.masks.push(mask)
         this.flows.push(flow)

@@ -36,7 +36,8 @@ export const USAGE = `usage: npm run sim -- [options]
   --progress            show progress on stderr even when it is not a terminal
   --live                live terminal view (npm start): --speed S simulated seconds per
                         second (default 1800), --for D simulated days, --max-seconds W
-  --help                this text`
+  --help                this text
+       npm run sim -- campaign --help   the fault campaign (sim/campaign.ts)`
 
 const FLAGS = ["json", "compare", "live", "help", "progress"] as const
 const VALUED = ["farm", "days", "seed", "strategy", "start", "speed", "for", "max-seconds"] as const

@@ -11,11 +11,18 @@ import { StrategyName } from "./strategies/index"
 const DAYS = 365
 const REPEATS = 3
 
+/** CPU seconds of this process over each timed year (on a busy machine, wall time also counts
+ *  the time other processes held the core). */
+const cpuTimes: Record<string, number[]> = {}
+
 function timeYear(strategy: StrategyName, seed: number): number {
     const farm = loadFarm("10ha")
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     const weather = weatherFor(seed, "2025-01-01", DAYS)
     runFarm({ farm, strategy, seed, days: DAYS, weather })
+    const c = process.cpuUsage(c0)
+    ;(cpuTimes[strategy] ??= []).push((c.user + c.system) / 1e6)
     return (performance.now() - t0) / 1000
 }
 
@@ -41,3 +48,5 @@ for (const [s, r] of Object.entries(results)) process.stdout.write(line(s, zones
 const c = results.controller
 process.stdout.write(`controller wall time of one simulated year: ${c.first.toFixed(3)} s (first), ${c.best.toFixed(3)} s (best); ${c.first < 1 ? "under" : "OVER"} one second\n`)
 process.stdout.write(`controller / fixed time ratio (best): ${(c.best / results.fixed.best).toFixed(2)}\n`)
+const cpu = cpuTimes.controller
+process.stdout.write(`controller CPU time per year: ${cpu.map((x) => x.toFixed(3)).join(", ")} s (user + system; above wall time when the runtime's other threads work)\n`)

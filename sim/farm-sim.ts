@@ -50,6 +50,10 @@ export interface Strategy {
     alarms(): SimAlarm[]
     /** Short lines about what the strategy did lately, newest last (live view). */
     recent?(): string[]
+    /** After tick(t): the next time the strategy needs a call if no input changes (its outputs
+     *  hold until then); undefined = the next TICK_S. The sim still stops for probe readings
+     *  and faults. */
+    idleUntil?(t: number): number | undefined
 }
 
 export interface RunOptions {
@@ -307,9 +311,18 @@ export class FarmSim {
 
     /** The next strategy call: fine steps for a while after a change, else the TICK_S grid;
      *  never past the next fault. */
-    private nextTick(t: number): number {
+    private nextTick(t: number, end: number): number {
         let next = (Math.floor(t / TICK_S) + 1) * TICK_S
         if (this.fineTickS > 0 && (t < this.fineUntil || this.injectorOn)) next = Math.min(next, t + this.fineTickS)
+        else {
+            // An idle strategy with no water moving: jump to its wake-up, the next probe reading
+            // or `end`, on the grid (nothing it reads changes in between).
+            const wake = this.op.pumpFlowLph === 0 && this.op.pumpPowerW === 0 ? this.strategy.idleUntil?.(t) : undefined
+            if (wake !== undefined && wake > next) {
+                const probe = (Math.floor(t / this.probeEveryS) + 1) * this.probeEveryS
+                next = Math.max(next, Math.ceil(Math.min(wake, probe, end) / TICK_S) * TICK_S)
+            }
+        }
         const f = this.faultSchedule?.nextAtS ?? Infinity
         if (f > t && f < next) next = Math.ceil(f)
         return next
@@ -342,7 +355,7 @@ export class FarmSim {
             const out = this.strategy.tick(t)
             if (this.apply(out, t)) this.fineUntil = t + this.fineHoldS
             this.injectorOn = (out as { injector?: boolean }).injector === true
-            this.t = this.nextTick(t)
+            this.t = this.nextTick(t, end)
         }
         if (this.t >= this.endS) this.finish()
     }

@@ -11,7 +11,7 @@
 // between starts, and below field capacity so that irrigation does not drain.
 
 import { MAX_ZONE_S } from "../../firmware/core/program"
-import { CoreConfig, DayMode, MAX_PROGRAMS, MoistureConfig, Program, ZoneConfig } from "../../firmware/core/types"
+import { CoreConfig, DayMode, MAX_PROGRAMS, MAX_STARTS, MoistureConfig, Program, ZoneConfig } from "../../firmware/core/types"
 import { Farm } from "../farm"
 import { FarmSim, SimAlarm, Strategy, StrategyOutput } from "../farm-sim"
 import { HydraulicModel } from "../hydraulics"
@@ -27,6 +27,8 @@ export interface SeasonTuning {
     startsMin: number[]
     /** Program budget, percent: 100 refills to the set point, less leaves room for rain. */
     budgetPct: number
+    /** Run every this many days (default 1: every day). */
+    everyDays?: number
 }
 
 export interface ControllerTuning {
@@ -41,6 +43,8 @@ export interface ControllerTuning {
     baseShare: number
     baseMin: number
     baseMax: number
+    /** What a run does about a peak window (firmware/core: "defer" or "split"). */
+    peakPolicy?: "defer" | "split"
     seasons: SeasonTuning[]
 }
 
@@ -145,7 +149,7 @@ export function controllerSetup(farm: Farm, model: HydraulicModel, tuning: Contr
         minPct: 20,
         maxPct: 300,
     }
-    const config: CoreConfig = { ...base, zones, moisture, tickS: 60, peakPolicy: "defer" }
+    const config: CoreConfig = { ...base, zones, moisture, tickS: 60, peakPolicy: tuning.peakPolicy ?? "defer" }
     const programs = rotationPrograms(farm, plans, baseTenths, tuning)
     return { config, programs, plans, baseTenths }
 }
@@ -159,7 +163,8 @@ export function controllerSetup(farm: Farm, model: HydraulicModel, tuning: Contr
 function rotationPrograms(farm: Farm, plans: ZoneMoisturePlan[], baseTenths: number, tuning: ControllerTuning): Program[] {
     const n = farm.zones.length
     const limit = Math.max(1, farm.profile.config.maxZonesOpen)
-    const maxGroups = Math.floor(MAX_PROGRAMS / tuning.seasons.length)
+    const perGroup = tuning.seasons.reduce((a, s) => a + Math.ceil(s.startsMin.length / MAX_STARTS), 0)
+    const maxGroups = Math.floor(MAX_PROGRAMS / perGroup)
     const keyOf = (z: number) => (plans[z].sensor >= 0 ? plans[z].sensor : n + z)
     const bySensor: number[][] = []
     for (let z = 0; z < n; z++) {
@@ -177,17 +182,20 @@ function rotationPrograms(farm: Farm, plans: ZoneMoisturePlan[], baseTenths: num
     if (groups.length > maxGroups) throw new Error("more zone groups than the core has programs")
     const programs: Program[] = []
     tuning.seasons.forEach((season, si) => {
-        groups.forEach((zs, gi) => {
+        const sorted = [...season.startsMin].sort((a, b) => a - b)
+        // More starts than one program holds: the season gets several programs, starts dealt out in turn.
+        const parts = Math.ceil(sorted.length / MAX_STARTS)
+        for (let part = 0; part < parts; part++) groups.forEach((zs, gi) => {
             const id = programs.length + 1
             programs.push({
                 id,
-                name: `${si === 0 ? "Kho" : "Mua"} ${gi + 1}`,
+                name: `${si === 0 ? "Kho" : "Mua"} ${gi + 1}${parts > 1 ? String.fromCharCode(97 + part) : ""}`,
                 enabled: true,
-                dayMode: DayMode.Weekdays,
+                dayMode: (season.everyDays ?? 1) > 1 ? DayMode.Interval : DayMode.Weekdays,
                 weekdays: 127,
-                intervalDays: 1,
+                intervalDays: season.everyDays ?? 1,
                 refDay: 0,
-                startsMin: [...season.startsMin].sort((a, b) => a - b),
+                startsMin: sorted.filter((_, i) => i % parts === part),
                 zoneS: plans.map((p, z) => (zs.includes(z) ? Math.max(60, Math.round(p.secondsPerTenth * baseTenths)) : 0)),
                 budgetPct: season.budgetPct,
                 cycleS: 0,
@@ -222,6 +230,10 @@ export class ControllerStrategy implements Strategy {
 
     tick(t: number): StrategyOutput {
         return this.driver!.step(t)
+    }
+
+    idleUntil(t: number): number | undefined {
+        return this.driver?.idleUntil(t)
     }
 
     alarms(): SimAlarm[] {

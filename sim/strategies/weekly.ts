@@ -57,6 +57,10 @@ export class WeeklyStrategy implements Strategy {
         return this.driver!.step(t)
     }
 
+    idleUntil(t: number): number | undefined {
+        return this.driver?.idleUntil(t)
+    }
+
     alarms(): SimAlarm[] {
         return this.driver?.alarmList ?? []
     }

@@ -838,6 +838,9 @@ export class Controller {
     private startJobs(m: number, ttp: number): void {
         if (this.paused || this.fault !== "" || this.settings.standby) return
         if (this.pumpLock !== "" && this.cfg.pump.present) return
+        // A manual run waiting for room: no scheduled run takes the room it makes (else one
+        // starts and is paused again every tick, its valve flickering).
+        let waiting = false
         for (const j of this.jobs) {
             if (j.running || j.cancelled || m < j.notBefore) continue
             const z = j.zone
@@ -850,9 +853,12 @@ export class Controller {
                 }
                 continue
             }
-            if (this.zoneLocked(z)) continue
+            if (this.zoneLocked(z) || (waiting && !j.priority)) continue
             if (!this.fitsHydraulics(z, j)) {
-                if (j.priority) this.preemptFor(j)
+                if (j.priority) {
+                    waiting = true
+                    this.preemptFor(j)
+                }
                 continue
             }
             this.openValve(z, j, seg, m)

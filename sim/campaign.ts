@@ -20,7 +20,7 @@ import { FAULT_TYPES, FaultEvent, FaultSchedule, FaultType } from "./faults"
 import { Rng } from "./random"
 import { CLOG_TARGET, Episode, SeasonWatch } from "./campaign-watch"
 
-export const SEASON_DAYS = 2
+export const SEASON_DAYS = 3
 export const COMMISSION_DAYS = 4
 export const FAULT_WINDOW_H = 30
 /** Commissioning: each zone runs alone this long, this often, learnRuns times. */

@@ -75,6 +75,11 @@ export class SeasonWatch implements Strategy {
         return this.inner.alarms()
     }
 
+    /** Idle time the simulation may skip (the core's own wake-up, see core-driver.ts). */
+    idleUntil(t: number): number | undefined {
+        return this.inner.idleUntil(t)
+    }
+
     tick(t: number): StrategyOutput {
         const sim = this.sim!
         const dt = t - this.prevT

@@ -30,6 +30,8 @@ export interface SeasonTuning {
     budgetPct: number
     /** Run every this many days (default 1: every day). */
     everyDays?: number
+    /** Other days and starts for programs whose zones all grow one of these crops. */
+    byCrop?: Partial<Record<CropId, { everyDays: number; startsMin: number[] }>>
 }
 
 export interface ControllerTuning {
@@ -53,6 +55,8 @@ export interface ControllerTuning {
     seasons: SeasonTuning[]
 }
 
+const TREES_WET = { everyDays: 3, startsMin: [22 * 60] }
+
 export const DEFAULT_TUNING: ControllerTuning = {
     stressMarginDays: 1.75,
     // Jackfruit and star apple hold 2-3 times pepper's readily available water in deeper roots
@@ -75,7 +79,13 @@ export const DEFAULT_TUNING: ControllerTuning = {
         // (2% v/v between its hot-day stress level and field capacity) without overshooting.
         { from: 1201, to: 531, startsMin: [4 * 60, 7 * 60, 11 * 60 + 30, 14 * 60 + 30, 20 * 60], budgetPct: 80 },
         // Wet season: rain does most of the work; partial refills leave room for the next storm.
-        { from: 601, to: 1130, startsMin: [11 * 60 + 30, 22 * 60], budgetPct: 40 },
+        // The trees' deep roots hold weeks of their wet-season use (jackfruit: RAW about 80 mm
+        // against 3 mm/day), so their programs look every third night, after the afternoon
+        // and evening showers; pepper, with a quarter of that, is looked at twice a day.
+        {
+            from: 601, to: 1130, startsMin: [11 * 60 + 30, 22 * 60], budgetPct: 40,
+            byCrop: { jackfruit: TREES_WET, starApple: TREES_WET },
+        },
     ],
 }
 
@@ -188,6 +198,11 @@ function rotationPrograms(farm: Farm, plans: ZoneMoisturePlan[], baseTenths: num
         if (g) g.push(z)
         else bySensor.push([z])
     }
+    // Zones whose crops follow the same season rules are packed together where possible.
+    const rulesOf = (z: number) => JSON.stringify(tuning.seasons.map((x) => x.byCrop?.[farm.zones[z].crop.id] ?? null))
+    const order = bySensor.map((g, i) => ({ g, i, key: rulesOf(g[0]) }))
+    order.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.i - b.i))
+    bySensor.splice(0, bySensor.length, ...order.map((o) => o.g))
     const groups: number[][] = []
     bySensor.forEach((g, i) => {
         const last = groups[groups.length - 1]
@@ -202,16 +217,23 @@ function rotationPrograms(farm: Farm, plans: ZoneMoisturePlan[], baseTenths: num
         // More starts than one program holds: the season gets several programs, starts dealt out in turn.
         const parts = Math.ceil(sorted.length / MAX_STARTS)
         for (let part = 0; part < parts; part++) groups.forEach((zs, gi) => {
+            // The crops' own rule when every zone of the group has the same one.
+            const own = season.byCrop?.[farm.zones[zs[0]].crop.id]
+            const rule = own !== undefined && zs.every((z) => season.byCrop?.[farm.zones[z].crop.id] === own) ? own : null
+            const everyDays = rule ? rule.everyDays : season.everyDays ?? 1
+            const starts = rule ? [...rule.startsMin].sort((a, b) => a - b) : sorted
+            const mine = starts.filter((_, i) => i % parts === part)
+            if (mine.length === 0) return
             const id = programs.length + 1
             programs.push({
                 id,
                 name: `${si === 0 ? "Kho" : "Mua"} ${gi + 1}${parts > 1 ? String.fromCharCode(97 + part) : ""}`,
                 enabled: true,
-                dayMode: (season.everyDays ?? 1) > 1 ? DayMode.Interval : DayMode.Weekdays,
+                dayMode: everyDays > 1 ? DayMode.Interval : DayMode.Weekdays,
                 weekdays: 127,
-                intervalDays: season.everyDays ?? 1,
+                intervalDays: everyDays,
                 refDay: 0,
-                startsMin: sorted.filter((_, i) => i % parts === part),
+                startsMin: mine,
                 zoneS: plans.map((p, z) => (zs.includes(z) ? Math.max(60, Math.round(p.secondsPerTenth * baseTenths)) : 0)),
                 budgetPct: season.budgetPct,
                 cycleS: 0,
@@ -267,7 +289,11 @@ const md = (x: number) => `${x % 100}/${Math.floor(x / 100)}`
 
 function describe(farm: Farm, s: ControllerSetup, tuning: ControllerTuning): string {
     const zones = s.plans.map((p, z) => `${farm.zones[z].name}: set point ${p.setPointTenths / 10}%, target ${p.targetTenths / 10}%, probe of ${farm.zones[p.sensor]?.name ?? "none"}`)
-    const seasons = tuning.seasons.map((x) => `${md(x.from)}-${md(x.to)}: every day at ${x.startsMin.map(hhmm).join(", ")}, budget ${x.budgetPct}%`)
+    const days = (n: number) => (n > 1 ? `every ${n} days` : "every day")
+    const seasons = tuning.seasons.map((x) => {
+        const crops = Object.entries(x.byCrop ?? {}).map(([c, r]) => `${c}: ${days(r!.everyDays)} at ${r!.startsMin.map(hhmm).join(", ")}`).join("; ")
+        return `${md(x.from)}-${md(x.to)}: ${days(x.everyDays ?? 1)} at ${x.startsMin.map(hhmm).join(", ")}${crops ? ` (${crops})` : ""}, budget ${x.budgetPct}%`
+    })
     return [
         `Our control core (firmware/core) runs the farm as on the box: tick 60 s, tariff peak policy "${s.config.peakPolicy}" (${s.config.peakPolicy === "split" ? "a run stops one tick before a peak window and resumes after it with its time kept" : "no run starts unless it ends before a peak window; runs stop one tick before one"}).`,
         `${s.programs.length} programs with soil-moisture feedback: zones reading the same probe share one (zones without a probe read one in a zone of the same crop and soil), one program per zone group and season (one per four starts). ${seasons.join("; ")}.`,

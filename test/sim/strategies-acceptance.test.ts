@@ -40,9 +40,9 @@ const NOT_MET: Record<string, string> = {
     "loc-quang/1/oracle": "controller 1027.7 mm = 1.30 x oracle (789.6 mm)",
     "loc-quang/2/oracle": "controller 865.3 mm = 1.41 x oracle (613.1 mm)",
     "loc-quang/3/oracle": "controller 877.9 mm = 1.42 x oracle (618.6 mm)",
-    "phuoc-thien/1/oracle": "controller 519.4 mm = 1.24 x oracle (419.1 mm)",
-    "phuoc-thien/2/oracle": "controller 377.8 mm = 1.51 x oracle (249.4 mm)",
-    "phuoc-thien/3/oracle": "controller 369.5 mm = 1.61 x oracle (229.2 mm)",
+    "phuoc-thien/1/oracle": "controller 501.6 mm = 1.20 x oracle (419.1 mm)",
+    "phuoc-thien/2/oracle": "controller 365.1 mm = 1.46 x oracle (249.4 mm)",
+    "phuoc-thien/3/oracle": "controller 350.5 mm = 1.53 x oracle (229.2 mm)",
 }
 
 function check(farm: string, seed: number, target: string, title: string, body: (c: Comparison) => void): void {

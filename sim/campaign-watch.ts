@@ -126,8 +126,8 @@ export class SeasonWatch implements Strategy {
             case "meterFailure":
                 return out.pump && sim.meter !== null && sim.meter.dead && op.pumpFlowLph > 0 ? 1 : 0
             case "emptyTank":
-                // The tank ran dry under an injecting dose (the injector was on up to now).
-                return (out.injector || this.wasInjecting) && sim.tank !== null && !sim.tank.ok ? 1 : 0
+                // The injector runs on a dry tank (see track() for the tank running dry).
+                return out.injector && sim.tank !== null && !sim.tank.ok ? 1 : 0
             case "clog": {
                 if (!out.pump || !out.valves[f.zone]) return 0
                 const healthy = sim.model.solve(cmd, noFaults(sim.zoneCount))
@@ -141,6 +141,12 @@ export class SeasonWatch implements Strategy {
 
     private track(t: number, out: StepOutput): void {
         const a = this.abnormal(out)
+        const tank = this.sim!.tank
+        if (this.fault?.type === "emptyTank" && a === 0 && this.open === null && this.wasInjecting && tank !== null && !tank.ok) {
+            // The tank ran dry while injecting and the injector stopped at this very step.
+            this.episodes.push({ startS: t, settledS: t, endS: t, loss: 1 })
+            return
+        }
         // A new valve or pump state is a new run for the meter: episodes do not span states.
         if (this.open !== null && this.stableSinceS === t) {
             this.open.endS = t

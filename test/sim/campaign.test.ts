@@ -67,6 +67,15 @@ describe.each(["loc-quang", "phuoc-thien"])("fault campaign on %s", (name) => {
         }
     })
 
+    it("every tank that runs dry during a dose stops the injector within a second, with a tank_empty alarm", () => {
+        const tanks = faulty().filter((s) => s.fault!.type === "emptyTank")
+        expect(tanks.length).toBeGreaterThanOrEqual(5)
+        for (const s of tanks) {
+            expect(s.alarms.some((a) => a.includes("tank_empty")), `season ${s.index}`).toBe(true)
+            expect(s.worstEpisodeS, `season ${s.index}`).toBeLessThanOrEqual(1)
+        }
+    })
+
     target("no false alarms", () => {
         expect(r.faultFree.seasons).toBe(SEASONS)
         expect(r.faultFree.falseAlarms).toBe(0)

@@ -60,6 +60,9 @@ export interface SeasonResult {
     meterLoss: number
     zoneLoss: number
     lostL: number
+    /** Zones locked out as burst after the fault: the broken zone, and any other zone. */
+    lockedRight: boolean
+    lockedWrong: number
     /** Flow alarms before the fault (all of them in a fault-free season). */
     falseAlarms: number
     alarms: string[]
@@ -83,6 +86,9 @@ export interface TypeSummary {
      *  were reported at all in the season (in a set of zones the meter sees less). */
     zoneQualifying: number
     zoneReported: number
+    /** Seasons in which the broken zone was locked out; healthy zones locked out (all seasons). */
+    lockedRight: number
+    lockedWrong: number
     falseAlarms: number
 }
 
@@ -219,6 +225,8 @@ function judge(index: number, seed: number, startDate: string, fault: FaultEvent
         exercised: fault !== null && judged.length > 0,
         detectS, worstEpisodeS: worst, onFirstRun, meterLoss: round3(meterLoss), zoneLoss: round3(w.zoneLoss),
         lostL: Math.round(w.lostL),
+        lockedRight: fault !== null && fault.zone >= 0 && after.some((a) => a.what === "alarm burst" && a.zone === fault.zone),
+        lockedWrong: after.filter((a) => a.what === "alarm burst" && (fault === null || a.zone !== fault.zone)).length,
         falseAlarms: before.length,
         alarms: w.alarmsSeen.slice(0, 12).map((a) => `${a.t}s ${a.what}${a.zone >= 0 ? " z" + a.zone : ""}`),
     }
@@ -245,6 +253,8 @@ function summarize(type: FaultType | "none", rs: SeasonResult[]): TypeSummary {
         onFirstRun: q.filter((r) => r.onFirstRun).length,
         zoneQualifying: rs.filter((r) => r.fault?.type === "clog" && r.zoneLoss >= CLOG_TARGET).length,
         zoneReported: rs.filter((r) => r.fault?.type === "clog" && r.zoneLoss >= CLOG_TARGET && r.detectS >= 0).length,
+        lockedRight: rs.filter((r) => r.lockedRight).length,
+        lockedWrong: rs.reduce((s, r) => s + r.lockedWrong, 0),
         falseAlarms: rs.reduce((s, r) => s + r.falseAlarms, 0),
     }
 }
@@ -300,10 +310,11 @@ export function formatCampaign(r: CampaignReport): string {
         `(${r.season})`,
         "",
     ]
-    const cols = ["fault", "seasons", "shown", "detected", "rate", "mean s", "max s", "worst s", "lost L", "clog>=25%", "1st run"]
+    const cols = ["fault", "seasons", "shown", "detected", "rate", "mean s", "max s", "worst s", "lost L", "locked", "wrongly", "clog>=25%", "1st run"]
     const rows = r.byType.map((b) => [
         b.type, String(b.seasons), String(b.exercised), String(b.detected), (100 * b.detectionRate).toFixed(0) + "%",
         b.detectMeanS.toFixed(1), String(b.detectMaxS), String(b.episodeMaxS), String(b.waterLostMeanL),
+        b.type === "zoneBurst" ? String(b.lockedRight) : "", String(b.lockedWrong),
         b.type === "clog" ? String(b.qualifying) : "", b.type === "clog" ? String(b.onFirstRun) : "",
     ])
     const widths = cols.map((c, i) => Math.max(c.length, ...rows.map((row) => row[i].length)))
@@ -320,6 +331,8 @@ export function formatCampaign(r: CampaignReport): string {
         "shown: seasons in which the fault reached the water after settling; mean/max s: first alarm after settling (no flow,",
         "tank: after it began); worst s: longest a fault episode went on past settling before the water was back to normal",
         "(bursts, stuck valves) or the pump stopped (no flow); lost L: water through burst holes and shut valves, mean per season.",
+        "locked: seasons in which the broken zone was locked out; wrongly: healthy zones locked out as bursts (the core blames the",
+        "zone it tested: a main-line break or a valve stuck open shows as high flow on whichever zone runs).",
         `clog>=25%: clogs that took ${CLOG_TARGET * 100}% or more of the flow the meter should see on some run, 1st run: reported on the`,
         `first such run. Clogs that took ${CLOG_TARGET * 100}% of the zone's own flow: ${clog.zoneQualifying}, reported in the season: ${clog.zoneReported}`,
         "(with two or three zones open, the meter sees a half or a third of one zone's loss).",

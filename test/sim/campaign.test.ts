@@ -52,6 +52,12 @@ describe.each(["loc-quang", "phuoc-thien"])("fault campaign on %s", (name) => {
         }
     })
 
+    it("a burst on a zone locks that zone out, and no healthy zone", () => {
+        const b = r.byType.find((x) => x.type === "zoneBurst")!
+        expect(b.lockedRight).toBe(b.exercised)
+        expect(b.lockedWrong).toBe(0)
+    })
+
     target(`every clog losing ${CLOG_TARGET * 100}% of the flow or more is reported on the first run that loses it`, () => {
         const clogs = faulty().filter((s) => s.fault!.type === "clog" && s.meterLoss >= CLOG_TARGET)
         expect(clogs.length).toBeGreaterThanOrEqual(2)

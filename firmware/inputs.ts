@@ -14,11 +14,17 @@
 // wetter. Readings beyond the two points are not clamped: the core's validMin/validMax range
 // check turns them into an out_of_range sensor. A reading at the ADC rails (0 or 4095) is a
 // disconnected or shorted probe and is reported as no reading (null).
+//
+// In the simulator (no ADC) probe k is a Jacdac soil-moisture role "smK" (bound to the HIL
+// harness's probes in device-id order). Its reading, a ratio from dry (0) to wet (1), is
+// placed between the profile's two calibration points and goes through the same raw path.
+// Without a bound probe the simulator reads a fixed 27.5 % with a little movement.
 
 import * as ds from "@devicescript/core"
 import "@devicescript/gpio"
 import { CoreConfig, Hardware } from "./core/index"
 import { errText, logLine } from "./log"
+import { simRole } from "./hil/roles"
 
 /** Tenths of a percent v/v that the "in water" calibration point stands for. */
 export const WET_TENTHS = 500
@@ -51,6 +57,9 @@ export class SoilProbes {
     /** Last raw reading per sensor, -1 when none. */
     lastRaw: number[] = []
     private failLogged: boolean[] = []
+    /** Simulator: soil-moisture roles and their last readings (-1 = none yet). */
+    private roles: ds.SoilMoisture[] = []
+    private simRatio: number[] = []
 
     constructor(cfg: CoreConfig, hw: Hardware, sim: boolean) {
         this.hw = hw
@@ -60,7 +69,18 @@ export class SoilProbes {
             this.lastRaw.push(-1)
             this.failLogged.push(false)
             this.pins.push(sim ? null : this.bind(k))
+            if (sim) this.bindSim(k)
         }
+    }
+
+    private bindSim(k: number): void {
+        const self = this
+        const r = simRole("sm" + k, n => new ds.SoilMoisture(n))
+        this.roles.push(r)
+        this.simRatio.push(-1)
+        r.reading.subscribe(v => {
+            self.simRatio[k] = v
+        })
     }
 
     private gpioOf(k: number): number {
@@ -99,6 +119,8 @@ export class SoilProbes {
      *  27.5 % v/v) with a little movement so the core never sees a stuck sensor. */
     private simRaw(k: number, ms: number): number {
         const z = this.hw.zones[k]
+        const ratio = this.simRatio[k]
+        if (this.roles[k].isBound && ratio >= 0) return Math.round(z.soilDryRaw - ratio * (z.soilDryRaw - z.soilWetRaw))
         const wobble = (Math.floor(ms / 1000) + k) % 6
         return z.soilWetRaw + Math.floor(((z.soilDryRaw - z.soilWetRaw) * 45) / 100) + wobble
     }

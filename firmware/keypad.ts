@@ -11,11 +11,14 @@
 // Debounce: a key counts when DEBOUNCE_SCANS scans in a row (SCAN_MS apart) agree; it is
 // reported once when it goes down (no auto-repeat: a key held by a shaking hand does not
 // type twice). Two or more keys at once read as none, except that the stop key "D" wins
-// over any other key. In the simulator (no GPIO) the keypad does nothing.
+// over any other key. In the simulator (no GPIO) the keypad is a Jacdac matrix-keypad role
+// "kp": each `down` event (key index row * 4 + column) types that key, so the HIL harness
+// (tools/hil/) presses keys on the same bytecode; debouncing is the simulated device's job.
 
 import * as ds from "@devicescript/core"
 import "@devicescript/gpio"
 import { errText, logLine } from "./log"
+import { simRole } from "./hil/roles"
 
 export const KEYMAP = ["123A", "456B", "789C", "*0#D"]
 export const SCAN_MS = 15
@@ -29,10 +32,16 @@ export class Keypad {
     private candidate = ""
     private count = 0
     private down = ""
+    /** Simulator: keys typed on the matrix-keypad role, not yet polled. */
+    private typed = ""
 
     constructor(rowPins: number[], colPins: number[], sim: boolean) {
         if (sim) {
-            this.broken = "simulator"
+            const self = this
+            const flat = KEYMAP.join("")
+            simRole("kp", n => new ds.MatrixKeypad(n)).down.subscribe(i => {
+                self.typed += flat.slice(i, i + 1)
+            })
             return
         }
         try {
@@ -80,6 +89,11 @@ export class Keypad {
     /** One debounced scan; returns a key at the moment it is pressed, else "". */
     poll(): string {
         if (this.broken !== "") return ""
+        if (this.typed !== "") {
+            const t = this.typed.slice(0, 1)
+            this.typed = this.typed.slice(1)
+            return t
+        }
         const k = this.scanRaw()
         if (k === this.candidate) {
             if (this.count < DEBOUNCE_SCANS) this.count++

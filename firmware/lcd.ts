@@ -8,11 +8,13 @@
 // command except clear/home, which get their own wait.
 // PCF8574T modules answer at 0x27, PCF8574AT at 0x3F; when the profile's address does not
 // answer, the other one is tried. In the simulator (no I2C) the display is written to the
-// log instead ("L<row> |text|"), only rows that change.
+// log instead ("L<row> |text|"), only rows that change, and to a Jacdac character-screen
+// role "lcd" (the HIL harness's display) when one is bound.
 
 import * as ds from "@devicescript/core"
 import { i2c } from "@devicescript/i2c"
 import { errText, logLine } from "./log"
+import { simRole } from "./hil/roles"
 
 const RS = 0x01
 const EN = 0x04
@@ -25,6 +27,7 @@ export class Lcd {
     readonly rows: number
     address: number
     private sim: boolean
+    private screen: ds.CharacterScreen | null = null
     private ready = false
     private shown: string[] = []
     private retryAt = 0
@@ -36,6 +39,7 @@ export class Lcd {
         this.cols = cols
         this.rows = rows
         this.sim = sim
+        if (sim) this.screen = simRole("lcd", n => new ds.CharacterScreen(n))
     }
 
     /** Bytes that clock one nibble (upper 4 bits of `nibble`) into the LCD. */
@@ -119,11 +123,15 @@ export class Lcd {
         if (!this.ready) return
         if (this.sim) {
             // Only the rows that changed: "L2 |Tuoi K2 14:58      |".
+            let changed = false
             for (let r = 0; r < lines.length; r++) {
                 if (this.shown[r] === lines[r]) continue
                 this.shown[r] = lines[r]
+                changed = true
                 logLine(["L" + (r + 1) + " |" + lines[r] + "|"])
             }
+            const s = this.screen
+            if (changed && s !== null && s.isBound) await s.message.write(lines.join("\n"))
             return
         }
         try {

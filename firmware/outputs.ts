@@ -7,12 +7,17 @@
 // (`sPin`), so the runtime parks the relays off before this code even runs.
 //
 // In the simulator (`ds.isSimulator()`) the WASM VM has no GPIO (setMode to an output mode
-// throws there), so outputs are virtual: the state is kept and every change is logged.
+// throws there): every output is a Jacdac relay role instead, so the same bytecode drives
+// relays simulated on the bus (tools/hil/). Role "rlNN" is slot NN: 00 pump, 01 master,
+// 02 injector, 03+z zone z; the HIL harness gives its relays device ids in that order, and
+// roles bind to devices in order. Changes are logged either way. With no relay on the bus
+// the levels are only kept and logged.
 
 import * as ds from "@devicescript/core"
 import "@devicescript/gpio"
 import { Hardware } from "./core/index"
 import { bits, errText, logLine } from "./log"
+import { simRole } from "./hil/roles"
 
 export class Channel {
     name: string
@@ -20,6 +25,9 @@ export class Channel {
     pin: ds.OutputPin | null = null
     /** Last level we asked for (true = relay energised). */
     on = false
+    /** Simulator: the relay role, and the level last written to it (null = none yet). */
+    role: ds.Relay | null = null
+    sent: boolean | null = null
     constructor(name: string, gpio: number) {
         this.name = name
         this.gpio = gpio
@@ -42,16 +50,44 @@ export class Outputs {
     constructor(hw: Hardware, sim: boolean) {
         this.activeLow = hw.relayActiveLow
         this.sim = sim
-        if (hw.pump >= 0) this.pump = new Channel("pump", hw.pump)
-        if (hw.injector >= 0) this.injector = new Channel("inj", hw.injector)
-        for (let z = 0; z < hw.zones.length; z++) this.valves.push(new Channel("z" + z, hw.zones[z].valve))
-        if (hw.master >= 0) this.master = new Channel("master", hw.master)
+        if (hw.pump >= 0) this.pump = this.channel("pump", hw.pump, 0)
+        if (hw.injector >= 0) this.injector = this.channel("inj", hw.injector, 2)
+        for (let z = 0; z < hw.zones.length; z++) this.valves.push(this.channel("z" + z, hw.zones[z].valve, 3 + z))
+        if (hw.master >= 0) this.master = this.channel("master", hw.master, 1)
         if (this.pump !== null) this.offOrder.push(this.pump)
         if (this.injector !== null) this.offOrder.push(this.injector)
         for (const v of this.valves) this.offOrder.push(v)
         if (this.master !== null) this.offOrder.push(this.master)
         for (const c of this.offOrder) this.bind(c)
         this.allOff()
+    }
+
+    private channel(name: string, gpio: number, slot: number): Channel {
+        const c = new Channel(name, gpio)
+        if (this.sim) c.role = simRole("rl" + (slot < 10 ? "0" : "") + slot, n => new ds.Relay(n))
+        return c
+    }
+
+    /** Simulator: writes changed levels to the bound relay roles, in the order driven. */
+    private queue: Channel[] = []
+    private writing = false
+    private async flushSim(): Promise<void> {
+        if (this.writing) return
+        this.writing = true
+        try {
+            while (this.queue.length > 0) {
+                const c = this.queue.shift()
+                const r = c.role
+                const on = c.on
+                if (r !== null && r.isBound && c.sent !== on) {
+                    await r.enabled.write(on)
+                    c.sent = on
+                }
+            }
+        } catch (e) {
+            logLine(["X relay_role", errText(e)])
+        }
+        this.writing = false
     }
 
     private bind(c: Channel): void {
@@ -68,7 +104,14 @@ export class Outputs {
     /** Drives one channel; returns false if the pin could not be driven. */
     private drive(c: Channel, on: boolean): boolean {
         c.on = on
-        if (this.sim) return true
+        if (this.sim) {
+            if (c.role !== null && c.role.isBound && c.sent !== on) {
+                this.queue.push(c)
+                const self = this
+                if (!this.writing) setTimeout(async () => await self.flushSim(), 0)
+            }
+            return true
+        }
         const p = c.pin
         if (p === null) return false
         const high = on !== this.activeLow

@@ -71,9 +71,9 @@ export class Link {
     client: MqttConn | null = null
     /** "restoring", "off" (no MQTT_URL), "down", "up". */
     state = "restoring"
-    private early: CoreEvent[] = []
-    private flushing = false
-    private cal: number[][] = []
+    early: CoreEvent[] = []
+    flushing = false
+    cal: number[][] = []
 
     /** Hooks the shell's event stream at once (before boot) so no event is missed. */
     constructor(shell: Shell, name: string, opts: LinkOptions) {
@@ -84,7 +84,11 @@ export class Link {
         const prev = shell.onEvent
         shell.onEvent = (e: CoreEvent) => {
             if (prev !== null) prev(e)
-            self.onEvent(e)
+            const s = self.session
+            if (s !== null) {
+                s.event(e)
+                queueWrites(self)
+            } else if (self.state === "restoring" && self.early.length < MAX_EARLY_EVENTS) self.early.push(e)
         }
     }
 
@@ -98,27 +102,6 @@ export class Link {
                 logLine(["X link_start", errText(e)])
             }
         }, 0)
-    }
-
-    private onEvent(e: CoreEvent): void {
-        const s = this.session
-        if (s !== null) {
-            s.event(e)
-            this.queueWrites()
-        } else if (this.state === "restoring" && this.early.length < MAX_EARLY_EVENTS) this.early.push(e)
-    }
-
-    private queueWrites(): void {
-        const s = this.session
-        if (s !== null) for (const w of s.takeWrites()) this.shell.queueRecord(w.key, w.value)
-    }
-
-    private mono(): number {
-        return Math.floor(ds.millis() / 1000)
-    }
-
-    private wallS(): number {
-        return this.shell.clock.nowS(ds.millis())
     }
 
     async start(): Promise<void> {
@@ -158,7 +141,7 @@ export class Link {
         this.session = s
         for (const e of this.early) s.event(e)
         this.early = []
-        this.queueWrites()
+        queueWrites(this)
         this.state = "down"
         logLine(["L diary", "id=" + id, "epoch=" + diary.epoch, "acked=" + diary.acked, "next=" + diary.nextSeq, "held=" + diary.pending()])
 
@@ -178,7 +161,7 @@ export class Link {
         // Called from the client's reader fiber: never await here (publishing happens in the
         // poll fiber or in a fiber of its own).
         client.onMessage = (t: string, payload: Buffer) => {
-            self.onMessage(t, payload)
+            onMessage(self, t, payload)
         }
         client.onDown = () => {
             self.state = "down"
@@ -187,9 +170,17 @@ export class Link {
         }
         setInterval(async () => {
             try {
-                self.poll()
-                await self.keepAlive()
-                await self.flush()
+                poll(self)
+                // Pings when nothing was sent for pingMs; drops a connection silent for 1.5
+                // keep-alives.
+                const now = ds.millis()
+                if (client.connected) {
+                    if (now - client.lastRx > self.opts.keepAliveS * 1500) {
+                        logLine(["L silent"])
+                        await client.close()
+                    } else if (now - client.lastTx >= self.opts.pingMs) await client.send(Buffer.from([0xc0, 0]))
+                }
+                await flush(self)
             } catch (e) {
                 logLine(["X link_poll", errText(e)])
             }
@@ -200,63 +191,15 @@ export class Link {
                 logLine(["L connecting", addr.proto, addr.host, addr.port])
                 if ((await client.open()) && (await client.subscribe(s.subscriptions()))) {
                     self.state = "up"
-                    s.connect(self.mono(), infoOf(self.shell.ctl, self.name, FIRMWARE_VERSION, diary.epoch, cfg.telemetryS), stateOf(self.shell.ctl))
+                    s.connect(monoNow(self), infoOf(self.shell.ctl, self.name, FIRMWARE_VERSION, diary.epoch, cfg.telemetryS), stateOf(self.shell.ctl))
                     logLine(["L up", "acked=" + diary.acked, "held=" + diary.pending()])
-                    await self.flush()
+                    await flush(self)
                 } else {
                     logLine(["L connect_failed"])
                 }
             }
             await ds.sleep(client.connected ? 1000 : this.opts.retryMs)
         }
-    }
-
-    /** Pings when nothing was sent for pingMs; drops a connection silent for 1.5 keep-alives. */
-    private async keepAlive(): Promise<void> {
-        const c = this.client
-        if (c === null || !c.connected) return
-        const now = ds.millis()
-        if (now - c.lastRx > this.opts.keepAliveS * 1500) {
-            logLine(["L silent"])
-            await c.close()
-        } else if (now - c.lastTx >= this.opts.pingMs) {
-            await c.ping()
-        }
-    }
-
-    private poll(): void {
-        const s = this.session
-        if (s === null) return
-        const d = s.diary
-        if (d.alarm) {
-            d.alarm = false
-            this.shell.ctl.alarms.raise("diary_full", -1, d.lostTotal, "diary_full", this.wallS())
-            logLine(["L diary_full", "lost=" + d.lostTotal])
-        }
-        // Records are sent only once they (and the meta record reserving their numbers) are
-        // in flash: the shell's write queue is empty.
-        this.queueWrites()
-        if (this.shell.pendingWrites() === 0) d.markDurable()
-        const mono = this.mono()
-        s.poll(mono, stateOf(this.shell.ctl))
-        if (s.telemetryDue(mono)) s.telemetry(mono, telemetryOf(this.shell.ctl, this.wallS(), mono, d.pending(), d.lostTotal, null))
-        this.queueWrites()
-    }
-
-    private onMessage(t: string, content: Buffer): void {
-        const s = this.session
-        if (s === null) return
-        // Larger than any command: cut (the parser then refuses it as too large).
-        const text = (content.length > MAX_CMD_BYTES ? content.slice(0, MAX_CMD_BYTES + 1) : content).toString()
-        const self = this
-        const before = s.diary.acked
-        const r = s.message(t, text, this.wallS(), this.mono(), (cmd: any) => self.exec(cmd))
-        if (r.what === "cmd") logLine(["L cmd", r.id === null ? "-" : r.id, r.executed ? "run" : "not_run"])
-        else if (s.diary.acked !== before) logLine(["L acked", s.diary.acked, "held=" + s.diary.pending()])
-        this.queueWrites()
-        setTimeout(async () => {
-            await self.flush()
-        }, 0)
     }
 
     /** Commands the link adds to the core's: clock, calibration, and more to "get". */
@@ -294,34 +237,83 @@ export class Link {
         return { ok: r.ok, error: r.error }
     }
 
-    /** Publishes the session's outbox in order; a failed publish drops the rest (the diary
-     *  is resent from the acknowledged seq). */
-    private async flush(): Promise<void> {
-        const s = this.session
-        const c = this.client
-        if (s === null || c === null || this.flushing) return
-        this.flushing = true
-        try {
-            for (let round = 0; round < 8; round++) {
-                const out = s.takeOutbox()
-                if (out.length === 0) break
-                for (const m of out) {
-                    let ok = false
-                    try {
-                        ok = await c.publish(m.topic, m.payload, m.retain)
-                    } catch (e) {
-                        ok = false
-                    }
-                    if (!ok) {
-                        s.sendFailed()
-                        logLine(["L send_failed", m.kind])
-                        break
-                    }
-                    if (m.kind === "ev") logLine(["L ev", s.sentThrough(), m.payload.length])
+}
+
+function queueWrites(me: Link): void {
+    const s = me.session
+    if (s !== null) for (const w of s.takeWrites()) me.shell.queueRecord(w.key, w.value)
+}
+
+function monoNow(me: Link): number {
+    return Math.floor(ds.millis() / 1000)
+}
+
+function wallNow(me: Link): number {
+    return me.shell.clock.nowS(ds.millis())
+}
+
+function poll(me: Link): void {
+    const s = me.session
+    if (s === null) return
+    const d = s.diary
+    if (d.alarm) {
+        d.alarm = false
+        me.shell.ctl.alarms.raise("diary_full", -1, d.lostTotal, "diary_full", wallNow(me))
+        logLine(["L diary_full", "lost=" + d.lostTotal])
+    }
+    // Records are sent only once they (and the meta record reserving their numbers) are
+    // in flash: the shell's write queue is empty.
+    queueWrites(me)
+    if (me.shell.pendingWrites() === 0) d.markDurable()
+    const mono = monoNow(me)
+    s.poll(mono, stateOf(me.shell.ctl))
+    if (s.telemetryDue(mono)) s.telemetry(mono, telemetryOf(me.shell.ctl, wallNow(me), mono, d.pending(), d.lostTotal, null))
+    queueWrites(me)
+}
+
+function onMessage(me: Link, t: string, content: Buffer): void {
+    const s = me.session
+    if (s === null) return
+    // Larger than any command: cut (the parser then refuses it as too large).
+    const text = (content.length > MAX_CMD_BYTES ? content.slice(0, MAX_CMD_BYTES + 1) : content).toString()
+    const self = me
+    const before = s.diary.acked
+    const r = s.message(t, text, wallNow(me), monoNow(me), (cmd: any) => self.exec(cmd))
+    if (r.what === "cmd") logLine(["L cmd", r.id === null ? "-" : r.id, r.executed ? "run" : "not_run"])
+    else if (s.diary.acked !== before) logLine(["L acked", s.diary.acked, "held=" + s.diary.pending()])
+    queueWrites(me)
+    setTimeout(async () => {
+        await flush(self)
+    }, 0)
+}
+
+/** Publishes the session's outbox in order; a failed publish drops the rest (the diary
+ *  is resent from the acknowledged seq). */
+async function flush(me: Link): Promise<void> {
+    const s = me.session
+    const c = me.client
+    if (s === null || c === null || me.flushing) return
+    me.flushing = true
+    try {
+        for (let round = 0; round < 8; round++) {
+            const out = s.takeOutbox()
+            if (out.length === 0) break
+            for (const m of out) {
+                let ok = false
+                try {
+                    ok = await c.publish(m.topic, m.payload, m.retain)
+                } catch (e) {
+                    ok = false
                 }
+                if (!ok) {
+                    s.sendFailed()
+                    logLine(["L send_failed", m.kind])
+                    break
+                }
+                if (m.kind === "ev") logLine(["L ev", s.sentThrough(), m.payload.length])
             }
-        } finally {
-            this.flushing = false
         }
+    } finally {
+        me.flushing = false
     }
 }

@@ -62,9 +62,9 @@ export class MqttConn {
     lastTx = 0
     onMessage: ((topic: string, payload: Buffer) => void) | null = null
     onDown: (() => void) | null = null
-    private sock: Socket | null = null
-    private buf: Buffer = Buffer.alloc(0)
-    private connack = -1
+    sock: Socket | null = null
+    buf: Buffer = Buffer.alloc(0)
+    connack = -1
 
     constructor(o: MqttOptions) {
         this.o = o
@@ -98,7 +98,7 @@ export class MqttConn {
         if (!(await this.send(packet(0x10, head.concat(payload))))) return false
         const self = this
         setTimeout(async () => {
-            await self.reader(s)
+            await reader(self, s)
         }, 0)
         for (let i = 0; i < 150 && this.connack < 0 && this.sock === s; i++) await ds.sleep(100)
         if (this.connack !== 0 || this.sock !== s) {
@@ -109,58 +109,9 @@ export class MqttConn {
         return true
     }
 
-    /** Drains the socket in order until it closes. */
-    private async reader(s: Socket): Promise<void> {
-        try {
-            while (this.sock === s) {
-                const b = await s.recv()
-                if (b === null || b === undefined) break
-                this.lastRx = ds.millis()
-                this.buf = this.buf.length === 0 ? b : this.buf.concat(b)
-                await this.parse()
-            }
-        } catch (e) {
-            // a socket error ends the connection below
-        }
-        if (this.sock === s) await this.close()
-    }
-
-    private async parse(): Promise<void> {
-        while (this.buf.length >= 2) {
-            const b = this.buf
-            let len = 0
-            let mul = 1
-            let i = 1
-            while (true) {
-                if (i >= b.length) return
-                const d = b[i]
-                len += (d & 127) * mul
-                mul *= 128
-                i++
-                if ((d & 128) === 0 || i > 4) break
-            }
-            if (b.length < i + len) return
-            const first = b[0]
-            const body = b.slice(i, i + len)
-            this.buf = b.slice(i + len)
-            const type = first >> 4
-            if (type === 2) {
-                this.connack = len >= 2 ? body[1] : 255
-            } else if (type === 3 && len >= 2) {
-                const tl = (body[0] << 8) | body[1]
-                let off = 2 + tl
-                if ((first & 6) !== 0) {
-                    await this.send(Buffer.from([0x40, 2, body[off], body[off + 1]]))
-                    off += 2
-                }
-                const h = this.onMessage
-                if (h !== null && off <= len) h(body.slice(2, 2 + tl).toString(), body.slice(off))
-            }
-        }
-    }
-
-    /** One packet, one write; false (and the connection closed) when it fails. */
-    private async send(p: Buffer): Promise<boolean> {
+    /** One packet, one write (a PINGREQ is [0xc0, 0]); false (and the connection closed)
+     *  when it fails. */
+    async send(p: Buffer): Promise<boolean> {
         const s = this.sock
         if (s === null) return false
         try {
@@ -185,10 +136,6 @@ export class MqttConn {
         return await this.send(packet(0x82, body))
     }
 
-    async ping(): Promise<boolean> {
-        return await this.send(Buffer.from([0xc0, 0]))
-    }
-
     /** Drops the connection (the broker then publishes the last will). */
     async close(): Promise<void> {
         const s = this.sock
@@ -204,5 +151,55 @@ export class MqttConn {
         }
         const h = this.onDown
         if (was && h !== null) h()
+    }
+}
+
+/** Drains the socket in order until it closes. */
+async function reader(me: MqttConn, s: Socket): Promise<void> {
+    try {
+        while (me.sock === s) {
+            const b = await s.recv()
+            if (b === null || b === undefined) break
+            me.lastRx = ds.millis()
+            me.buf = me.buf.length === 0 ? b : me.buf.concat(b)
+            await parse(me)
+        }
+    } catch (e) {
+        // a socket error ends the connection below
+    }
+    if (me.sock === s) await me.close()
+}
+
+async function parse(me: MqttConn): Promise<void> {
+    while (me.buf.length >= 2) {
+        const b = me.buf
+        let len = 0
+        let mul = 1
+        let i = 1
+        while (true) {
+            if (i >= b.length) return
+            const d = b[i]
+            len += (d & 127) * mul
+            mul *= 128
+            i++
+            if ((d & 128) === 0 || i > 4) break
+        }
+        if (b.length < i + len) return
+        const first = b[0]
+        const body = b.slice(i, i + len)
+        me.buf = b.slice(i + len)
+        const type = first >> 4
+        if (type === 2) {
+            me.connack = len >= 2 ? body[1] : 255
+        } else if (type === 3 && len >= 2) {
+            const tl = (body[0] << 8) | body[1]
+            let off = 2 + tl
+            if ((first & 6) !== 0) {
+                await me.send(Buffer.from([0x40, 2, body[off], body[off + 1]]))
+                off += 2
+            }
+            const h = me.onMessage
+            if (h !== null && off <= len) h(body.slice(2, 2 + tl).toString(), body.slice(off))
+        }
     }
 }

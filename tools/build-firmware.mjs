@@ -13,7 +13,9 @@
 // 3. Runs `devs build firmware/main.ts` (which also restores the node_modules/@devicescript/*
 //    library folders that `npm install` removes; that is why this is the postinstall) and
 //    copies the bytecode to firmware/generated/firmware.devs.
-// 4. Prints the bytecode size. --quiet (postinstall) prints only that one line.
+// 4. Prints the bytecode size and the function code against DeviceScript's 64 KB limit on it
+//    (verifier check 1051); over the limit the build fails and says by how much. --quiet
+//    (postinstall) prints only that one line.
 // Exit status: 0 built, 1 profile or compile errors, 2 bad command line.
 
 import { spawnSync } from "node:child_process"
@@ -195,6 +197,13 @@ function literal(v, indent) {
     throw new Error("cannot write " + typeof v + " into the generated profile")
 }
 
+/** v itself, after checking that it holds only what the firmware may parse: integers (the
+ *  VM prints other numbers with 7 digits), strings, booleans, arrays and objects. */
+function checkedJson(v) {
+    literal(v, 0)
+    return v
+}
+
 function profileTs(src, profile) {
     return (
         HEADER(src) +
@@ -202,8 +211,11 @@ function profileTs(src, profile) {
         `// 1 = normal, 2 = peak (the core's Band enum).\n\n` +
         `import type { CoreConfig, Hardware } from "../core/index"\n\n` +
         `export const profileName = ${JSON.stringify(profile.name)}\n\n` +
-        `export const coreConfig: CoreConfig = ${literal(profile.config, 0)}\n\n` +
-        `export const hardware: Hardware = ${literal(profile.hardware, 0)}\n`
+        `// The two objects are parsed from JSON text at boot: a string is data in the image, while\n` +
+        `// an object literal compiles to one instruction per field, and DeviceScript caps function\n` +
+        `// code at 64 KB (verifier check 1051). Readable form: ${src}.\n` +
+        `export const coreConfig: CoreConfig = JSON.parse(${JSON.stringify(JSON.stringify(checkedJson(profile.config)))})\n\n` +
+        `export const hardware: Hardware = JSON.parse(${JSON.stringify(JSON.stringify(checkedJson(profile.hardware)))})\n`
     )
 }
 
@@ -247,9 +259,32 @@ function writeIfChanged(file, text) {
 
 // ---------------------------------------------------------------- compile
 
-function compile() {
+/** DeviceScript 2.16.4's image verifier (check 1051) rejects a program whose function section
+ *  (16-byte headers plus code, "Function TOTAL" in bytecode-sizes.md) reaches 64 KB. */
+const FUNCTION_LIMIT = 65535
+
+/** Function code of the program in .devicescript/bin: the sum of the function sizes in its
+ *  debug info (what bytecode-sizes.md calls "Function TOTAL"); null if unreadable. */
+function functionCode() {
+    try {
+        const dbg = JSON.parse(readFileSync(join(BIN_DIR, "bytecode-dbg.json"), "utf8"))
+        if (!dbg.sources || !dbg.sources.length || dbg.sources[0].path !== ENTRY) return null
+        let n = 0
+        for (const f of dbg.functions) n += f.size
+        return n
+    } catch {
+        return null
+    }
+}
+
+function sizeLine(code) {
+    const pct = (((FUNCTION_LIMIT - code) * 100) / FUNCTION_LIMIT).toFixed(1)
+    return `function code ${code.toLocaleString("en-US")} of ${FUNCTION_LIMIT.toLocaleString("en-US")} bytes (${pct}% headroom)`
+}
+
+function compile(verify = true) {
     const colors = process.stderr.isTTY ? [] : ["--no-colors"]
-    const r = spawnSync(process.execPath, [DEVS_CLI, ...colors, "build", ENTRY], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } })
+    const r = spawnSync(process.execPath, [DEVS_CLI, ...colors, "build", ...(verify ? [] : ["--no-verify"]), ENTRY], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } })
     const output = ((r.stdout || "") + (r.stderr || ""))
         .split("\n")
         .filter((l) => !/^fatal: Not a valid object name HEAD/.test(l) && !/using devs: v/.test(l))
@@ -337,6 +372,17 @@ async function main() {
     let bin = null
     for (let attempt = 0; attempt < 3 && bin === null; attempt++) {
         const r = compile()
+        if (!r.ok && /verification error: -1051\b/.test(r.output)) {
+            // Over the function-code limit: measure without the verifier to say by how much.
+            const again = compile(false)
+            const code = again.ok ? functionCode() : null
+            const size = code === null ? "its function code" : `${code.toLocaleString("en-US")} bytes of function code`
+            console.error(
+                `firmware: ${ENTRY} needs ${size}, over DeviceScript's limit of ${FUNCTION_LIMIT.toLocaleString("en-US")} (verifier check 1051); ` +
+                    `nothing built. .devicescript/bin/bytecode-sizes.md lists the functions by size.`,
+            )
+            process.exit(1)
+        }
         if (!r.ok) {
             console.error(r.output)
             console.error(`firmware: compile of ${ENTRY} failed (profile "${profile.name}")`)
@@ -349,9 +395,11 @@ async function main() {
         process.exit(1)
     }
     writeFileSync(join(GEN_DIR, "firmware.devs"), bin)
+    const code = functionCode()
 
     const n = profile.config.zones.length
     let line = `firmware: ${bin.length.toLocaleString("en-US")} bytes of bytecode for ${profile.hardware.board} (profile "${profile.name}", ${n} zone${n === 1 ? "" : "s"})`
+    if (code !== null) line += `; ${sizeLine(code)}`
     if (quiet && warnings.length > 0) line += `; ${warnings.length} pin warning${warnings.length === 1 ? "" : "s"} (see npm run build)`
     console.log(line)
 }

@@ -64,19 +64,19 @@ export class FlowSupervisor {
     masks: number[] = []
     flows: number[] = []
     /** Per-run averages not yet enough to learn from, per mask (RAM only). */
-    private histMask: number[] = []
-    private hist: number[][] = []
-    private wm: number[] = []
-    private wp: number[] = []
-    private mask = -1
-    private flowing = false
-    private stableSince = 0
-    private flowingSince = 0
-    private sumFlow = 0
-    private nFlow = 0
-    private lowReported = false
-    private lastPulses = -1
-    private lastPulseAt = 0
+    histMask: number[] = []
+    hist: number[][] = []
+    wm: number[] = []
+    wp: number[] = []
+    mask = -1
+    flowing = false
+    stableSince = 0
+    flowingSince = 0
+    sumFlow = 0
+    nFlow = 0
+    lowReported = false
+    lastPulses = -1
+    lastPulseAt = 0
 
     constructor(cfg: FlowConfig) {
         this.cfg = cfg
@@ -90,7 +90,7 @@ export class FlowSupervisor {
     /** Records the meter and what should be flowing; resets the window on any change. */
     observe(monoS: number, pulses: number, openMask: number, flowing: boolean): void {
         if (openMask !== this.mask || flowing !== this.flowing) {
-            this.commitRun()
+            commitRun(this)
             if (flowing && !this.flowing) this.flowingSince = monoS
             this.mask = openMask
             this.flowing = flowing
@@ -162,7 +162,7 @@ export class FlowSupervisor {
             // Zones sharing a pump each get less when more are open, so the sum of their
             // single flows is already an upper bound: no extra tolerance (bursts in a set of
             // zones near the pump's capacity raise the flow by only 15-30 %).
-            const sum = this.sumOfSingles(this.mask)
+            const sum = sumOfSingles(this, this.mask)
             if (sum > 0) {
                 j.expected = sum
                 if (measured * 100 > sum * (100 + c.highPct)) j.verdict = FlowVerdict.High
@@ -173,67 +173,6 @@ export class FlowSupervisor {
             this.nFlow++
         }
         return j
-    }
-
-    private sumOfSingles(mask: number): number {
-        let sum = 0
-        for (let z = 0; z < 16; z++) {
-            if ((mask & (1 << z)) === 0) continue
-            const f = this.learnedFor(1 << z)
-            if (f <= 0) return 0
-            sum += f
-        }
-        return sum
-    }
-
-    /** Ends a settled, normal period: its average joins the mask's history. */
-    private commitRun(): void {
-        const n = this.nFlow
-        const avg = n > 0 ? Math.floor(this.sumFlow / n) : 0
-        this.sumFlow = 0
-        this.nFlow = 0
-        if (!this.flowing || this.mask <= 0 || n < 3 || this.learnedFor(this.mask) > 0) return
-        let h = this.histMask.indexOf(this.mask)
-        if (h < 0) {
-            this.histMask.push(this.mask)
-            this.hist.push([])
-            h = this.histMask.length - 1
-        }
-        this.hist[h].push(avg)
-        if (this.hist[h].length < this.cfg.learnRuns) return
-        const sorted = this.hist[h].slice(0)
-        sorted.sort((a, b) => a - b)
-        this.setLearned(this.mask, sorted[Math.floor(sorted.length / 2)])
-        // Drop the history (DeviceScript arrays have no splice).
-        const hm: number[] = []
-        const hh: number[][] = []
-        for (let i = 0; i < this.histMask.length; i++) {
-            if (i === h) continue
-            hm.push(this.histMask[i])
-            hh.push(this.hist[i])
-        }
-        this.histMask = hm
-        this.hist = hh
-    }
-
-    private setLearned(mask: number, flow: number): void {
-        if (this.masks.length >= MAX_LEARNED) {
-            // Forget the oldest combination of zones; single zones stay, since every other
-            // combination is judged by their sum until it is learned.
-            let old = 0
-            while (old < this.masks.length - 1 && bitCount(this.masks[old]) < 2) old++
-            const masks: number[] = []
-            const flows: number[] = []
-            for (let i = 0; i < this.masks.length; i++) {
-                if (i === old) continue
-                masks.push(this.masks[i])
-                flows.push(this.flows[i])
-            }
-            this.masks = masks
-            this.flows = flows
-        }
-        this.masks.push(mask)
-        this.flows.push(flow)
     }
 
     /** Forgets everything learned about combinations that include zone z (z < 0: all). */
@@ -251,4 +190,65 @@ export class FlowSupervisor {
         this.histMask = []
         this.hist = []
     }
+}
+
+function sumOfSingles(me: FlowSupervisor, mask: number): number {
+    let sum = 0
+    for (let z = 0; z < 16; z++) {
+        if ((mask & (1 << z)) === 0) continue
+        const f = me.learnedFor(1 << z)
+        if (f <= 0) return 0
+        sum += f
+    }
+    return sum
+}
+
+/** Ends a settled, normal period: its average joins the mask's history. */
+function commitRun(me: FlowSupervisor): void {
+    const n = me.nFlow
+    const avg = n > 0 ? Math.floor(me.sumFlow / n) : 0
+    me.sumFlow = 0
+    me.nFlow = 0
+    if (!me.flowing || me.mask <= 0 || n < 3 || me.learnedFor(me.mask) > 0) return
+    let h = me.histMask.indexOf(me.mask)
+    if (h < 0) {
+        me.histMask.push(me.mask)
+        me.hist.push([])
+        h = me.histMask.length - 1
+    }
+    me.hist[h].push(avg)
+    if (me.hist[h].length < me.cfg.learnRuns) return
+    const sorted = me.hist[h].slice(0)
+    sorted.sort((a, b) => a - b)
+    setLearned(me, me.mask, sorted[Math.floor(sorted.length / 2)])
+    // Drop the history (DeviceScript arrays have no splice).
+    const hm: number[] = []
+    const hh: number[][] = []
+    for (let i = 0; i < me.histMask.length; i++) {
+        if (i === h) continue
+        hm.push(me.histMask[i])
+        hh.push(me.hist[i])
+    }
+    me.histMask = hm
+    me.hist = hh
+}
+
+function setLearned(me: FlowSupervisor, mask: number, flow: number): void {
+    if (me.masks.length >= MAX_LEARNED) {
+        // Forget the oldest combination of zones; single zones stay, since every other
+        // combination is judged by their sum until it is learned.
+        let old = 0
+        while (old < me.masks.length - 1 && bitCount(me.masks[old]) < 2) old++
+        const masks: number[] = []
+        const flows: number[] = []
+        for (let i = 0; i < me.masks.length; i++) {
+            if (i === old) continue
+            masks.push(me.masks[i])
+            flows.push(me.flows[i])
+        }
+        me.masks = masks
+        me.flows = flows
+    }
+    me.masks.push(mask)
+    me.flows.push(flow)
 }

@@ -78,12 +78,12 @@ export class DiaryQueue {
      *  handed out again after a power cut. */
     durable = 0
     /** Record per slot ("" = free), its seq and tier. */
-    private recs: string[] = []
-    private seqs: number[] = []
-    private tiers: number[] = []
+    recs: string[] = []
+    seqs: number[] = []
+    tiers: number[] = []
     /** Slots of held records, ascending seq. */
-    private order: number[] = []
-    private writes: DiaryWrite[] = []
+    order: number[] = []
+    writes: DiaryWrite[] = []
 
     constructor(capacity: number) {
         this.capacity = capacity
@@ -108,7 +108,7 @@ export class DiaryQueue {
         if (ok) for (const x of m) if (!isInt(x) || x < 0) ok = false
         if (!ok) {
             this.epoch = newEpoch
-            this.writeMeta()
+            writeMeta(this)
             return
         }
         this.epoch = m[0]
@@ -126,7 +126,7 @@ export class DiaryQueue {
         if (seq <= this.acked) return
         for (const k of this.order) if (this.seqs[k] === seq) return
         const a = JSON.parse(v)
-        this.place(slot, seq, v, eventTier(a[2], a[3]))
+        place(this, slot, seq, v, eventTier(a[2], a[3]))
     }
 
     /** Last step: the next sequence number is past everything seen or reserved. */
@@ -138,32 +138,6 @@ export class DiaryQueue {
     /** The owner saw every write it took from takeWrites() reach the flash. */
     markDurable(): void {
         if (this.writes.length === 0) this.durable = this.nextSeq - 1
-    }
-
-    /** Puts a record into a slot and into the seq order. */
-    private place(slot: number, seq: number, rec: string, tier: number): void {
-        this.recs[slot] = rec
-        this.seqs[slot] = seq
-        this.tiers[slot] = tier
-        let at = this.order.length
-        while (at > 0 && this.seqs[this.order[at - 1]] > seq) at--
-        this.order.push(slot)
-        for (let k = this.order.length - 1; k > at; k--) this.order[k] = this.order[k - 1]
-        this.order[at] = slot
-    }
-
-    private writeMeta(): void {
-        this.write(DIARY_META_KEY, JSON.stringify([this.epoch, this.acked, this.reserved, this.lostTotal, this.lostUnreported]))
-    }
-
-    private write(key: string, value: string): void {
-        for (const w of this.writes) {
-            if (w.key === key) {
-                w.value = value
-                return
-            }
-        }
-        this.writes.push({ key: key, value: value })
     }
 
     // ------------------------------------------------------------ runtime
@@ -193,7 +167,7 @@ export class DiaryQueue {
             if (this.lostUnreported === 0) this.alarm = true
             this.lostUnreported++
             this.lostTotal++
-            this.writeMeta()
+            writeMeta(this)
             if (this.tiers[this.order[victim]] > tier) return 0
             slot = this.order[victim]
             for (let j = victim; j < this.order.length - 1; j++) this.order[j] = this.order[j + 1]
@@ -202,11 +176,11 @@ export class DiaryQueue {
         const seq = this.nextSeq++
         if (seq > this.reserved) {
             this.reserved = seq + RESERVE_STEP - 1
-            this.writeMeta()
+            writeMeta(this)
         }
         const rec = recordJson(seq, e)
-        this.place(slot, seq, rec, tier)
-        this.write(diaryKey(slot), rec)
+        place(this, slot, seq, rec, tier)
+        write(this, diaryKey(slot), rec)
         return seq
     }
 
@@ -223,12 +197,12 @@ export class DiaryQueue {
             n++
         }
         this.order = this.order.slice(n)
-        this.writeMeta()
+        writeMeta(this)
         if (this.lostUnreported > 0 && this.order.length < this.capacity) {
             const lost = this.lostUnreported
             this.lostUnreported = 0
             this.push({ t: this.lastT, kind: "diaryLost", cause: "system", zone: -1, program: 0, value: lost, reason: "full" })
-            this.writeMeta()
+            writeMeta(this)
         }
         return true
     }
@@ -272,4 +246,30 @@ export class DiaryQueue {
     lastHeld(): number {
         return this.order.length === 0 ? 0 : this.seqs[this.order[this.order.length - 1]]
     }
+}
+
+/** Puts a record into a slot and into the seq order. */
+function place(me: DiaryQueue, slot: number, seq: number, rec: string, tier: number): void {
+    me.recs[slot] = rec
+    me.seqs[slot] = seq
+    me.tiers[slot] = tier
+    let at = me.order.length
+    while (at > 0 && me.seqs[me.order[at - 1]] > seq) at--
+    me.order.push(slot)
+    for (let k = me.order.length - 1; k > at; k--) me.order[k] = me.order[k - 1]
+    me.order[at] = slot
+}
+
+function writeMeta(me: DiaryQueue): void {
+    write(me, DIARY_META_KEY, JSON.stringify([me.epoch, me.acked, me.reserved, me.lostTotal, me.lostUnreported]))
+}
+
+function write(me: DiaryQueue, key: string, value: string): void {
+    for (const w of me.writes) {
+        if (w.key === key) {
+            w.value = value
+            return
+        }
+    }
+    me.writes.push({ key: key, value: value })
 }

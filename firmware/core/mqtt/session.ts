@@ -72,24 +72,20 @@ export class LinkSession {
     connects = 0
     batchesSent = 0
     resends = 0
-    private out: Outgoing[] = []
-    private sentUpTo = 0
-    private progressAt = 0
-    private lastState = ""
-    private stateAt = -1000000
-    private teleAt = -1000000
-    private newestSeq = 0
-    private newestAt = 0
-    private recentDirty = false
+    out: Outgoing[] = []
+    sentUpTo = 0
+    progressAt = 0
+    lastState = ""
+    stateAt = -1000000
+    teleAt = -1000000
+    newestSeq = 0
+    newestAt = 0
+    recentDirty = false
 
     constructor(cfg: LinkConfig, diary: DiaryQueue, recent: RecentCommands) {
         this.cfg = cfg
         this.diary = diary
         this.recent = recent
-    }
-
-    private put(suffix: string, payload: string, retain: boolean): void {
-        this.out.push({ topic: topic(this.cfg.deviceId, suffix), payload: payload, retain: retain, kind: suffix })
     }
 
     /** Topics the device subscribes to (exactly these, no wildcards). */
@@ -107,9 +103,9 @@ export class LinkSession {
         this.connected = true
         this.connects++
         this.out = []
-        this.put(T_AVAIL, ONLINE, true)
-        this.put(T_INFO, info, true)
-        this.put(T_STATE, state, true)
+        put(this, T_AVAIL, ONLINE, true)
+        put(this, T_INFO, info, true)
+        put(this, T_STATE, state, true)
         this.lastState = state
         this.stateAt = monoS
         this.teleAt = -1000000
@@ -146,7 +142,7 @@ export class LinkSession {
         if (suffix === T_CMD) {
             const o = handleCommand(payload, this.recent, wallS, exec)
             if (o.remember) this.recentDirty = true
-            this.put(T_REPLY, o.reply, false)
+            put(this, T_REPLY, o.reply, false)
             return { what: "cmd", executed: o.executed, id: o.id }
         }
         return { what: "ignored", executed: false, id: null }
@@ -159,7 +155,7 @@ export class LinkSession {
 
     telemetry(monoS: number, payload: string): void {
         this.teleAt = monoS
-        if (this.connected) this.put(T_TELE, payload, true)
+        if (this.connected) put(this, T_TELE, payload, true)
     }
 
     /** Once a second (or so): state on change, diary batches, resends. */
@@ -172,7 +168,7 @@ export class LinkSession {
         }
         if (!this.connected) return
         if (state !== this.lastState && monoS - this.stateAt >= this.cfg.stateHoldS) {
-            this.put(T_STATE, state, true)
+            put(this, T_STATE, state, true)
             this.lastState = state
             this.stateAt = monoS
         }
@@ -188,7 +184,7 @@ export class LinkSession {
             const full = b.records.length >= this.cfg.maxBatch
             if (!full && b.last === this.newestSeq && monoS - this.newestAt < this.cfg.batchDelayS) return
             if (this.sentUpTo <= d.acked) this.progressAt = monoS
-            this.put(T_EVENTS, batchJson(d.epoch, b.prev, b.records), false)
+            put(this, T_EVENTS, batchJson(d.epoch, b.prev, b.records), false)
             this.sentUpTo = b.last
             this.batchesSent++
         }
@@ -218,4 +214,8 @@ export class LinkSession {
     sentThrough(): number {
         return this.sentUpTo
     }
+}
+
+function put(me: LinkSession, suffix: string, payload: string, retain: boolean): void {
+    me.out.push({ topic: topic(me.cfg.deviceId, suffix), payload: payload, retain: retain, kind: suffix })
 }

@@ -24,8 +24,8 @@ export class Panel {
     readonly menu: Menu
     readonly keypad: Keypad
     readonly lcd: Lcd
-    private drawing = false
-    private dirty = true
+    drawing = false
+    dirty = true
     keys = 0
 
     constructor(shell: Shell, cfg: PanelConfig) {
@@ -38,67 +38,70 @@ export class Panel {
         this.lcd = new Lcd(cfg.lcdAddress, cfg.lcdCols, cfg.lcdRows, shell.sim)
     }
 
-    /** The link state for the home screen: "up", "down", or anything else for none. */
-    setLink(state: string): void {
-        const s = state === "up" ? "up" : state === "down" ? "down" : "none"
-        if (s !== this.menu.link) {
-            this.menu.link = s
-            this.dirty = true
-        }
-    }
-
     /** A key from the keypad (or from a test harness). Never throws. */
     press(key: string): void {
         const ms = ds.millis()
         try {
             this.menu.press(key, Math.floor(ms / 1000), this.shell.clock.nowS(ms))
             this.keys++
-            this.doActions(this.menu.takeActions())
+            doActions(this, this.menu.takeActions())
         } catch (e) {
             logLine(["X panel_key", key, errText(e)])
         }
         this.dirty = true
     }
+}
 
-    private doActions(actions: MenuAction[]): void {
-        const clock = this.shell.clock
-        // forEach, not for..of: DeviceScript rejects closures over loop variables.
-        actions.forEach(a => {
-            if (a.a !== "setClock") return
-            setTimeout(async () => {
-                try {
-                    await clock.setAndStore(a.utcS, ds.millis(), "keypad")
-                } catch (e) {
-                    logLine(["X panel_clock", errText(e)])
-                }
-            }, 0)
-        })
+// The panel's other steps are module functions rather than methods: a method also costs an
+// entry in the class's prototype (64 KB limit on the firmware's function code).
+
+/** The link state for the home screen: "up", "down", or anything else for none. */
+function setLink(me: Panel, state: string): void {
+    const s = state === "up" ? "up" : state === "down" ? "down" : "none"
+    if (s !== me.menu.link) {
+        me.menu.link = s
+        me.dirty = true
     }
+}
 
-    /** Once a second: time passes in the menu; the display is redrawn. */
-    second(): void {
-        const ms = ds.millis()
-        try {
-            this.menu.tick(Math.floor(ms / 1000), this.shell.clock.nowS(ms))
-        } catch (e) {
-            logLine(["X panel_tick", errText(e)])
-        }
-        this.dirty = true
+function doActions(me: Panel, actions: MenuAction[]): void {
+    const clock = me.shell.clock
+    // forEach, not for..of: DeviceScript rejects closures over loop variables.
+    actions.forEach(a => {
+        if (a.a !== "setClock") return
+        setTimeout(async () => {
+            try {
+                await clock.setAndStore(a.utcS, ds.millis(), "keypad")
+            } catch (e) {
+                logLine(["X panel_clock", errText(e)])
+            }
+        }, 0)
+    })
+}
+
+/** Once a second: time passes in the menu; the display is redrawn. */
+function second(me: Panel): void {
+    const ms = ds.millis()
+    try {
+        me.menu.tick(Math.floor(ms / 1000), me.shell.clock.nowS(ms))
+    } catch (e) {
+        logLine(["X panel_tick", errText(e)])
     }
+    me.dirty = true
+}
 
-    /** Writes the menu's frame to the LCD if it may have changed (one draw at a time). */
-    async draw(): Promise<void> {
-        if (this.drawing || !this.dirty) return
-        this.drawing = true
-        this.dirty = false
-        try {
-            if (!this.lcd.isReady()) await this.lcd.begin()
-            await this.lcd.show(this.menu.render())
-        } catch (e) {
-            logLine(["X panel_draw", errText(e)])
-        } finally {
-            this.drawing = false
-        }
+/** Writes the menu's frame to the LCD if it may have changed (one draw at a time). */
+async function draw(me: Panel): Promise<void> {
+    if (me.drawing || !me.dirty) return
+    me.drawing = true
+    me.dirty = false
+    try {
+        if (!me.lcd.isReady()) await me.lcd.begin()
+        await me.lcd.show(me.menu.render())
+    } catch (e) {
+        logLine(["X panel_draw", errText(e)])
+    } finally {
+        me.drawing = false
     }
 }
 
@@ -127,20 +130,20 @@ export function startPanel(shell: Shell, cfg: PanelConfig | null, linkState: (()
             }
             if (k !== "") {
                 p.press(k)
-                await p.draw()
+                await draw(p)
             }
         }, SCAN_MS)
     }
     setInterval(async () => {
         if (linkState !== null) {
             try {
-                p.setLink(linkState())
+                setLink(p, linkState())
             } catch (e) {
                 logLine(["X panel_link", errText(e)])
             }
         }
-        p.second()
-        await p.draw()
+        second(p)
+        await draw(p)
     }, 1000)
     logLine(["B panel_debounce_ms", SCAN_MS * DEBOUNCE_SCANS])
     return p

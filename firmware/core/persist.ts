@@ -4,6 +4,8 @@
 // A record that fails its CRC, its version or validation is rejected as a whole.
 
 import { checksum16 } from "./checksum"
+// DeviceScript's String.split is a bytecode helper the firmware would carry only for this.
+import { splitAt } from "./menu/text"
 import { cleanProgram, programError } from "./program"
 import { MAX_PROGRAMS, Program, Settings } from "./types"
 import { isIntIn } from "./validate"
@@ -29,12 +31,12 @@ function unseal(rec: any): string[] | null {
     if (typeof rec !== "string") return null
     const s: string = rec
     if (s.length > MAX_RECORD_LEN) return null
-    const bar = s.lastIndexOf("|")
-    if (bar < 0) return null
-    const body = s.slice(0, bar)
-    const crcText = s.slice(bar + 1)
+    // The checksum is the last field; the fields before it are the body it covers.
+    const f = splitAt(s, "|")
+    if (f.length < 2) return null
+    const crcText = f.pop() as string
+    const body = s.slice(0, s.length - crcText.length - 1)
     if (!isDigits(crcText) || parseInt(crcText) !== checksum16(body)) return null
-    const f = body.split("|")
     if (f[0] !== "" + RECORD_VERSION) return null
     return f
 }
@@ -55,7 +57,9 @@ function num(s: string): number {
 
 function nums(s: string): number[] {
     if (s.length === 0) return []
-    return s.split(",").map(num)
+    const out: number[] = []
+    for (const p of splitAt(s, ",")) out.push(num(p))
+    return out
 }
 
 function b(x: boolean): string {
@@ -161,8 +165,8 @@ export function decodeFlow(rec: any): { masks: number[]; flows: number[] } | nul
     const masks: number[] = []
     const flows: number[] = []
     if (f[1] !== "") {
-        for (const pair of f[1].split(",")) {
-            const mf = pair.split(":")
+        for (const pair of splitAt(f[1], ",")) {
+            const mf = splitAt(pair, ":")
             if (mf.length !== 2) return null
             const m = num(mf[0])
             const fl = num(mf[1])

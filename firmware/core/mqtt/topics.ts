@@ -4,6 +4,8 @@
 //
 // Pure code: compiled by DeviceScript (firmware) and Node (tools, tests).
 
+import { splitAt } from "../menu/text"
+
 export const TOPIC_ROOT = "tl"
 export const SCHEME_VERSION = "v1"
 
@@ -86,7 +88,7 @@ export function parseBrokerUrl(url: any): BrokerAddress | null {
     const s: string = url
     const tls = s.indexOf("mqtts://") === 0
     if (!tls && s.indexOf("mqtt://") !== 0) return null
-    const hp = s.slice(tls ? 8 : 7).split("/")[0].split(":")
+    const hp = splitAt(splitAt(s.slice(tls ? 8 : 7), "/")[0], ":")
     let port = tls ? 8883 : 1883
     if (hp.length === 2) port = parseInt(hp[1])
     const host = hp[0]

@@ -131,6 +131,8 @@ export class Controller {
     pumpLock = ""
     /** Zones of a high-flow set being re-tested one by one (bit mask). */
     suspect = 0
+    /** Zones locked for high flow since the last run judged normal (bit mask). */
+    highZones = 0
     injectorOn = false
     /** Last measured flow, mL/min (-1 unknown). */
     flowMlPerMin = -1
@@ -656,6 +658,8 @@ function superviseFlow(me: Controller, pulses: number | undefined, m: number): v
     const j = sup.judge(m)
     me.flowMlPerMin = j.measured
     if (j.judgedOk && bitCount(mask) === 1) me.suspect &= ~mask
+    // A normal run since: the zones locked before broke on their own.
+    if (j.judgedOk) me.highZones = 0
     if (j.verdict === FlowVerdict.None) return
     // The injector stops first on any fault.
     if (me.injectorOn) {
@@ -666,7 +670,20 @@ function superviseFlow(me: Controller, pulses: number | undefined, m: number): v
     const lossPct = j.expected > 0 ? Math.floor(((j.expected - j.measured) * 100) / j.expected) : 0
     if (j.verdict === FlowVerdict.High) {
         emit(me, "flowHigh", "safety", -1, 0, j.measured, "" + j.expected)
-        if (bitCount(mask) === 1) {
+        if (bitCount(mask) === 1 && (me.highZones & ~mask) !== 0) {
+            // A second zone alone runs high with no normal run between: the water leaves before
+            // the zones (main line broken, or a valve stuck open). The zones locked on the way
+            // were healthy: released; the pump stays off until a person acknowledges.
+            for (let z = 0; z < me.vstate.length; z++) {
+                if ((me.highZones & (1 << z)) === 0) continue
+                me.lockedZones &= ~(1 << z)
+                emit(me, "zoneUnlocked", "safety", z, 0, 0, "main_line")
+            }
+            me.highZones = 0
+            me.suspect = 0
+            stopPumpFor(me, m, "flowLeak", "leak", j.measured, "main_line")
+        } else if (bitCount(mask) === 1) {
+            me.highZones |= mask
             for (let z = 0; z < me.vstate.length; z++) if ((mask & (1 << z)) !== 0) lockZone(me, z, -lossPct)
         } else {
             // Which zone broke? Close them all and re-test each alone.
@@ -689,14 +706,20 @@ function superviseFlow(me: Controller, pulses: number | undefined, m: number): v
         // No flow (pump failure, dry well, valve not opening, dead meter) or flow while
         // nothing runs (leak, stuck valve, main break): pump off now and locked.
         const why = j.verdict === FlowVerdict.NoFlow ? "no_flow" : "leak"
-        emit(me, j.verdict === FlowVerdict.NoFlow ? "flowNone" : "flowLeak", "safety", -1, 0, j.measured, why)
-        me.pumpLock = why
-        saveLocks(me)
-        alarm(me, why, -1, j.measured, why)
-        setPump(me, false, m, "safety")
-        for (const job of me.jobs) if (!job.cancelled) cancelJob(me, job, "safety", why)
-        dropCancelledIdle(me)
+        stopPumpFor(me, m, j.verdict === FlowVerdict.NoFlow ? "flowNone" : "flowLeak", why, j.measured, why)
     }
+}
+
+/** Pump off now and locked for `why` ("no_flow" or "leak") until acknowledged; every run
+ *  cancelled. */
+function stopPumpFor(me: Controller, m: number, event: string, why: string, measured: number, reason: string): void {
+    emit(me, event, "safety", -1, 0, measured, reason)
+    me.pumpLock = why
+    saveLocks(me)
+    alarm(me, why, -1, measured, reason)
+    setPump(me, false, m, "safety")
+    for (const job of me.jobs) if (!job.cancelled) cancelJob(me, job, "safety", why)
+    dropCancelledIdle(me)
 }
 
 function lockZone(me: Controller, z: number, value: number): void {

@@ -56,6 +56,35 @@ describe("flow supervision", () => {
         expect(r.events.filter(e => e.kind === "runEnd" && e.zone === 0).pop()!.value).toBe(900)
     })
 
+    it("high flow on a second zone alone with no normal run between is the main line: the first zone is released, the pump locked", () => {
+        const r = new FlowRig(flowConfig(), MON_0600)
+        r.learn(0, 3, 300)
+        r.learn(1, 3, 300)
+        r.trueLpm = r.trueLpm.map(q => q + 30) // a main-line break: every run shows 30 L/min more
+        r.ctl.command({ k: "run", zone: 0, seconds: 900 }, "keypad")
+        r.run(1000)
+        expect(r.ctl.lockedZones).toBe(1) // one zone alone cannot tell yet
+        r.ctl.command({ k: "run", zone: 1, seconds: 900 }, "keypad")
+        r.run(1000)
+        expect(r.ctl.lockedZones).toBe(0)
+        expect(r.ctl.pumpLock).toBe("leak")
+        expect(r.events.some(e => e.kind === "zoneUnlocked" && e.zone === 0 && e.reason === "main_line")).toBe(true)
+        expect(r.ctl.command({ k: "run", zone: 1, seconds: 60 }, "keypad")).toEqual({ ok: false, error: "pump_locked" })
+        // A burst on one zone, then a normal run elsewhere: a second burst later is that zone's own.
+        const q = new FlowRig(flowConfig(), MON_0600)
+        for (const z of [0, 1, 2]) q.learn(z, 3, 300)
+        q.trueLpm[0] = 70
+        q.ctl.command({ k: "run", zone: 0, seconds: 900 }, "keypad")
+        q.run(1000)
+        q.ctl.command({ k: "run", zone: 2, seconds: 300 }, "keypad")
+        q.run(400)
+        q.trueLpm[1] = 90
+        q.ctl.command({ k: "run", zone: 1, seconds: 900 }, "keypad")
+        q.run(1000)
+        expect(q.ctl.lockedZones).toBe(3)
+        expect(q.ctl.pumpLock).toBe("")
+    })
+
     it("reports a 25 % clog with the flow lost on the first affected run, and finishes the run", () => {
         const r = new FlowRig(flowConfig(), MON_0600)
         r.learn(2, 3, 300)

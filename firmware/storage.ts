@@ -7,7 +7,7 @@
 // checked against a budget below that limit first and read back afterwards.
 
 import { readSetting, writeSetting, deleteSetting } from "@devicescript/settings"
-import { FIRED_KEY, MAX_PROGRAMS, MAX_RECORD_LEN, programKey, SETTINGS_KEY } from "./core/index"
+import { FIRED_KEY, FLOW_KEY, LOCK_KEY, MAX_PROGRAMS, MAX_RECORD_LEN, programKey, SETTINGS_KEY } from "./core/index"
 import { errText, logLine } from "./log"
 
 export const MAX_KEY_LEN = 13
@@ -15,7 +15,8 @@ export const MAX_KEY_LEN = 13
 export const MAX_ENTRY_BYTES = 220
 
 export function recordKeys(): string[] {
-    const keys = [SETTINGS_KEY, FIRED_KEY]
+    // Learned flows and burst/pump lock-outs too: a lock-out must survive a power cut.
+    const keys = [SETTINGS_KEY, FIRED_KEY, FLOW_KEY, LOCK_KEY]
     for (let id = 1; id <= MAX_PROGRAMS; id++) keys.push(programKey(id))
     return keys
 }

@@ -5,7 +5,8 @@
 // Invariants checked in every scenario, from the relay changes the simulated relays received:
 // - the pump never runs while every zone valve is closed (relay order on the wire, not timing);
 // - a valve of a zone nobody asked for never opens.
-// Timing figures (key press to valve, heap use) are printed, not asserted.
+// Timing figures (key press to valve, heap use) are printed, not asserted. The MQTT scenarios
+// are in mqtt.test.ts.
 
 import { copyFileSync, mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
@@ -150,13 +151,4 @@ describe("firmware in the loop (the built bytecode against simulated hardware)",
             console.log(`[hil power cut] after the cut: ${hil.box.changes.filter(c => c.ms >= bootMs).map(c => `${c.slot}:${c.on ? 1 : 0}`).join(" ") || "no relay changes"}`)
         })
     }, 150_000)
-
-    // The MQTT link is not in firmware/main.ts yet (another helper is fitting it under the
-    // 64 KB function-code limit). The harness side is ready: a scenario starts an aedes broker
-    // (test/mqtt/brokers.ts), deploys MQTT_URL/DEVICE_ID like firmware/link-test-main.ts,
-    // and drives the box with Hil as above.
-    it.todo("a remote MQTT command (run zone 2 for 15 min) opens the valve, then the pump, and replies — pending: no link in main.ts")
-    it.todo(
-        "a burst closes the zone and raises the alarm over MQTT — pending: no link in main.ts, and with the default profile flow is judged only after 3 learned runs of 60 s settling",
-    )
 })

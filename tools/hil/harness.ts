@@ -41,6 +41,9 @@ export interface HilOptions {
     depletion?: number
     /** The VM line that says the program is up (default: the firmware's panel start). */
     readyLine?: RegExp
+    /** Bytecode run first on an empty flash until it prints "provisioned" (settings a
+     *  technician deploys, e.g. firmware/hil/provision.ts); the firmware then boots on it. */
+    provision?: string
     /** Keep the simulated flash of an earlier run (default: start with an empty flash). */
     keepFlash?: boolean
 }
@@ -100,7 +103,12 @@ export class Hil {
         hil.lastFieldMs = Date.now()
         hil.fieldTimer = setInterval(() => hil.stepField(), FIELD_MS)
         hil.stepField()
-        await hil.boot(opts.keepFlash ?? false)
+        if (opts.provision) {
+            // Same VM device id as the firmware's: the simulated flash belongs to one device.
+            await hil.boot(opts.keepFlash ?? false, opts.provision, /^provisioned/)
+            await hil.killVm()
+        }
+        await hil.boot(opts.provision ? true : (opts.keepFlash ?? false))
         return hil
     }
 
@@ -120,9 +128,9 @@ export class Hil {
         this.box.setFlowPulses(Math.floor((this.farm.meterL * 1000) / this.mlPerPulse))
     }
 
-    private async boot(keepFlash: boolean): Promise<void> {
+    private async boot(keepFlash: boolean, bytecode = this.bytecode, ready = this.readyLine): Promise<void> {
         if (!keepFlash) rmSync(SIM_FLASH, { force: true })
-        const args = ["-r", HEAP_PROBE, DEVS_JS, "run", "--tcp", "--device-id", HIL_VM_DEVICE_ID, this.bytecode]
+        const args = ["-r", HEAP_PROBE, DEVS_JS, "run", "--tcp", "--device-id", HIL_VM_DEVICE_ID, bytecode]
         const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
         this.vm = child
         this.boots.push(Date.now())
@@ -135,7 +143,7 @@ export class Hil {
             for (const raw of parts) this.onLine(raw.replace(ANSI, ""))
         })
         child.stderr!.on("data", () => {})
-        await this.waitForLine(this.readyLine, 30_000, this.log.length)
+        await this.waitForLine(ready, 30_000, this.log.length)
     }
 
     private onLine(line: string): void {

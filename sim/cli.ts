@@ -20,6 +20,8 @@ function progressPrinter(a: CliArgs): ((label: string, done: number) => void) | 
 
 export async function main(argv: string[]): Promise<number> {
     if (argv[0] === "campaign") return (await import("./campaign-cli")).campaignMain(argv.slice(1))
+    // --vm: the real firmware bytecode in the DeviceScript VM instead of the in-process core.
+    if (argv.includes("--vm")) return (await import("../tools/hil/live")).hilLive(argv.filter(x => x !== "--vm" && x !== "--live"))
     let a: CliArgs
     try {
         a = parseArgs(argv)

@@ -8,6 +8,7 @@
 import * as ds from "@devicescript/core"
 import { Cause, CommandResult, Controller, CoreConfig, CoreEvent, Hardware, SettingWrite } from "./core/index"
 import { WallClock } from "./clock"
+import { FlowMeterInput } from "./flowmeter"
 import { SoilProbes } from "./inputs"
 import { errText, eventLine, logLine } from "./log"
 import { Outputs } from "./outputs"
@@ -36,6 +37,7 @@ export class Shell {
     readonly ctl: Controller
     readonly soil: SoilProbes
     readonly clock: WallClock
+    readonly flow: FlowMeterInput
     ticks = 0
     exceptions = 0
     statusEvery = STATUS_EVERY
@@ -57,6 +59,7 @@ export class Shell {
         this.ctl = new Controller(cfg)
         this.soil = new SoilProbes(cfg, hw, sim)
         this.clock = new WallClock(hw, sim)
+        this.flow = new FlowMeterInput(hw.flowMeter, sim)
     }
 
     /** Reads the flash and restores the core. Outputs stay off throughout. */
@@ -81,7 +84,7 @@ export class Shell {
             }
             const wallS = this.clock.nowS(ms)
             const soil = this.soil.read(ms)
-            const o = this.ctl.step({ monoS: monoS, wallS: wallS, soil: soil })
+            const o = this.ctl.step({ monoS: monoS, wallS: wallS, soil: soil, flowPulses: this.flow.read() })
             let applyError = ""
             try {
                 this.out.apply(o.valves, o.pump, o.master)

@@ -1,0 +1,236 @@
+// The small keypad panel of a connected box (profile "link": "mqtt"). The full Menu (menu.ts)
+// and the MQTT link do not fit together in DeviceScript's 64 KB of function code, so a
+// connected box edits programs, settings and fertigation remotely, and its keypad keeps only
+// what a farmer needs at the box:
+//   home     clock, link, alarm count, what runs (or idle) with paused / standby / fault,
+//            next start or rain delay
+//   water    zone digit(s), then minutes, "#" starts: "2 1 5 #" waters zone 2 for 15 minutes
+//            ("A" opens the zone screen too, like the full menu's sticker says)
+//   D        STOP ALL, from every screen, one key, no PIN
+//   alarms   "#" (or "C") from home shows the newest alarm; "#" acknowledges it
+//   *        clears typed digits, else goes back
+// What a command did ("ALL STOPPED", "STARTED", the core's error for a refused one) shows on
+// the detail line until the next key, instead of on a screen of its own.
+// Nothing here changes settings, so there is no PIN. Same surface as Menu for
+// firmware/panel.ts (press, tick, render, takeActions, send, link, timeoutS, screen).
+// Pure, like menu.ts: no clock, no hardware; every change goes through Controller.command()
+// with the keypad as its source. It must not import menu.ts (that would pull the whole menu
+// into the connected image); the words come from text.ts, already in that image.
+// Written for size (the connected image sits close to the 64 KB limit): no zone names (they
+// may hold non-ASCII), minutes rather than M:SS, one code path per key.
+
+import { dayNumber, minuteOfDay, weekday } from "../calendar"
+import { Controller, MIN_VALID_WALL } from "../controller"
+import { nextStart } from "../program"
+import { CommandResult, ValveState } from "../types"
+import { fit, hhmm, leftRight } from "./fmt"
+import type { MenuAction } from "./menu"
+import { ALARM_KINDS, errorText, T, texts, wordIndex } from "./text"
+
+// The same values as menu.ts's (test/menu/mini.test.ts checks it): copied, not imported,
+// because importing them would bring menu.ts into the connected image.
+/** The 16 keys of the keypad, as press() takes them. */
+export const KEYS = "123A456B789C*0#D"
+export const STOP_KEY = "D"
+export const LINK_NONE = "none"
+export const LINK_UP = "up"
+export const LINK_DOWN = "down"
+/** Longest run typed on the keypad, minutes (as the full menu). */
+export const MAX_MINUTES = 240
+
+/** Every screen id MiniMenu.screen can hold, space-separated. */
+export const MINI_SCREENS = "home wzone wmin alarms"
+
+export class MiniMenu {
+    readonly ctl: Controller
+    readonly rows: number
+    readonly cols: number
+    /** Seconds without a key before the display returns home. */
+    timeoutS = 60
+    /** LINK_NONE, LINK_UP or LINK_DOWN; set by the panel. */
+    link = LINK_NONE
+    /** Where commands go; null = straight to ctl.command(cmd, "keypad"). */
+    send: ((cmd: any) => CommandResult) | null = null
+    /** Current screen id (one of MINI_SCREENS). */
+    screen = "home"
+    mono = 0
+    wall = 0
+    lastKey = 0
+    /** Number typed on the zone or minutes screen; -1 = nothing typed. */
+    num = -1
+    zone = 0
+    /** Minutes a "#" with nothing typed starts (the last run's). */
+    minutes = 10
+    /** What the last key did or why it was refused; the detail line, until the next key. */
+    flash = ""
+
+    /** rows and cols as validated by panel-profile.ts (1-4 rows, at most 80 characters). */
+    constructor(ctl: Controller, rows: number, cols: number) {
+        this.ctl = ctl
+        this.rows = rows
+        this.cols = cols
+    }
+
+    /** Nothing for the shell to do: this panel never sets the clock. */
+    takeActions(): MenuAction[] {
+        return []
+    }
+
+    /** Time passes (about once a second): idle screens return home. */
+    tick(monoS: number, wallS: number): void {
+        this.mono = monoS
+        this.wall = wallS
+        if (monoS - this.lastKey >= this.timeoutS) go(this, "home")
+    }
+
+    /** One key of KEYS; anything else is ignored. */
+    press(key: string, monoS: number, wallS: number): void {
+        this.tick(monoS, wallS)
+        if (key.length !== 1 || KEYS.indexOf(key) < 0) return
+        this.lastKey = monoS
+        this.flash = ""
+        const t = tx(this)
+        const s = this.screen
+        const d = "0123456789".indexOf(key)
+        const items = this.ctl.alarms.items
+        if (key === STOP_KEY) {
+            go(this, "home")
+            if (command(this, { k: "stopAll" })) this.flash = t[T.Stopped1]
+        } else if (s === "home") {
+            if (key === "#" || key === "C") go(this, "alarms")
+            else if (d > 0 || key === "A") {
+                go(this, "wzone")
+                zoneKey(this, key, d)
+            }
+        } else if (key === "*") {
+            if (this.num >= 0) this.num = -1
+            else go(this, s === "wmin" ? "wzone" : "home")
+        } else if (s === "alarms") {
+            // The newest alarm is shown; acknowledging it shows the next.
+            if (key === "#" && items.length > 0 && command(this, { k: "ackAlarm", id: items[items.length - 1].id })) this.flash = t[T.Acked]
+        } else if (s === "wzone") zoneKey(this, key, d)
+        else if (d >= 0) typeDigit(this, d, 100)
+        else if (key === "#") {
+            // The minutes screen shows the zone and the minutes: its "#" is the confirmation.
+            const v = this.num >= 0 ? this.num : this.minutes
+            this.num = -1
+            if (v < 1 || v > MAX_MINUTES) this.flash = t[T.MinutesRange]
+            else {
+                this.minutes = v
+                if (command(this, { k: "run", zone: this.zone, seconds: v * 60 })) {
+                    go(this, "home")
+                    this.flash = t[T.Started]
+                }
+            }
+        }
+    }
+
+    /** The display: exactly `rows` strings of exactly `cols` printable ASCII characters. */
+    render(): string[] {
+        const p = lines(this)
+        if (this.flash !== "") p[2] = this.flash
+        // A display of fewer than 4 rows keeps the main line (home: the top line) and the
+        // detail line, else the hint.
+        const l = this.rows >= 4 ? p : [p[this.screen === "home" ? 0 : 1], p[2] !== "" ? p[2] : p[3]]
+        const out: string[] = []
+        for (let i = 0; i < this.rows; i++) out.push(fit(i < l.length ? l[i] : "", this.cols))
+        return out
+    }
+}
+
+// Module functions rather than methods: a method also costs an entry in the class's
+// prototype (64 KB limit on the firmware's function code).
+
+function tx(me: MiniMenu): string[] {
+    return texts(me.ctl.settings.lang)
+}
+
+function go(me: MiniMenu, screen: string): void {
+    me.screen = screen
+    me.num = -1
+    me.flash = ""
+}
+
+/** Sends a command; a refused one shows the core's error. */
+function command(me: MiniMenu, c: any): boolean {
+    const f = me.send
+    const r = f !== null ? f(c) : me.ctl.command(c, "keypad")
+    // The error alone: with "LOI:" before it the longer ones no longer fit 20 columns.
+    if (!r.ok) me.flash = errorText(me.ctl.settings.lang, r.error)
+    return r.ok
+}
+
+/** Appends digit d to the typed number; starts again once it reaches `limit`. */
+function typeDigit(me: MiniMenu, d: number, limit: number): void {
+    me.num = me.num >= 0 && me.num < limit ? me.num * 10 + d : d
+}
+
+/** Zone digits (d = the digit, -1 for other keys): taken without "#" as soon as no longer
+ *  zone number starts with them; "#" takes what is typed. */
+function zoneKey(me: MiniMenu, key: string, d: number): void {
+    const nz = me.ctl.cfg.zones.length
+    if (d >= 0) typeDigit(me, d, 10)
+    else if (key !== "#") return
+    const v = me.num
+    if (v < 1 || v > nz) {
+        me.flash = tx(me)[T.NoSuchZone] + (v >= 0 ? " " + v : "")
+        me.num = -1
+    } else if (key === "#" || v * 10 > nz || v > 9) {
+        me.zone = v - 1
+        go(me, "wmin")
+    }
+}
+
+/** "T2 05:30": local weekday and time of a UTC time. */
+function when(me: MiniMenu, utcS: number): string {
+    const l = utcS + me.ctl.cfg.utcOffsetMin * 60
+    return tx(me)[T.Days0 + weekday(dayNumber(l))] + " " + hhmm(minuteOfDay(l))
+}
+
+/** The screen as [title, main, detail, hint]; render() keeps what the display has room for. */
+function lines(me: MiniMenu): string[] {
+    const t = tx(me)
+    const s = me.screen
+    const nz = me.ctl.cfg.zones.length
+    const typed = me.num >= 0 ? me.num + "_" : ""
+    const back = "#:OK " + t[T.BackHint]
+    const items = me.ctl.alarms.items
+    const n = items.length
+    if (s === "wzone") return [t[T.WaterTitle], t[T.ZoneAsk] + " (1-" + nz + "): " + typed, "", back]
+    if (s === "wmin") return [t[T.WaterTitle], t[T.ZoneShort] + (me.zone + 1) + " " + t[T.MinutesAsk] + " " + (typed !== "" ? typed : me.minutes), "", t[T.StartHint]]
+    if (s === "alarms") {
+        if (n === 0) return [t[T.AlarmsTitle], t[T.NoAlarms], "", t[T.BackHint]]
+        const a = items[n - 1]
+        const k = wordIndex(ALARM_KINDS, a.kind)
+        const main = (k >= 0 ? t[T.AlarmNames0 + k] : a.kind) + (a.zone >= 0 ? " #" + (a.zone + 1) : "")
+        return [t[T.AlarmsTitle] + " " + n, main, a.reason + (a.t >= MIN_VALID_WALL ? " " + when(me, a.t) : ""), back]
+    }
+    // home: the zone that waters (else the first one waiting), in minutes left.
+    const st = me.ctl.status()
+    const known = me.wall >= MIN_VALID_WALL
+    let state = ""
+    let best = -1
+    let bestOpen = false
+    for (let z = 0; z < st.zones.length; z++) {
+        const zs = st.zones[z]
+        const open = zs.state === ValveState.Opening || zs.state === ValveState.Open
+        if ((open && !bestOpen) || (zs.remainingS > 0 && best < 0)) {
+            best = z
+            bestOpen = open
+        }
+    }
+    if (best >= 0) state = t[bestOpen ? T.Watering : T.Waiting] + " " + t[T.ZoneShort] + (best + 1) + " " + Math.ceil(st.zones[best].remainingS / 60) + " " + t[T.Min]
+    if (st.paused) state = t[T.Paused] + " " + state
+    if (st.standby) state = t[T.Standby]
+    if (st.fault !== "") state = t[T.Fault] + " " + st.fault
+    let next = t[T.NoClock]
+    if (known) {
+        const off = me.ctl.cfg.utcOffsetMin * 60
+        const ns = nextStart(me.ctl.programs, me.ctl.fired, me.wall + off, 7)
+        if (st.rainDelayUntil > me.wall) next = t[T.RainUntil] + " " + when(me, st.rainDelayUntil)
+        else next = ns === null ? t[T.NoNext] : t[T.Next] + " " + when(me, ns.localS - off) + " " + t[T.ProgShort] + ns.program
+    }
+    const right = (me.link === LINK_UP ? t[T.LinkUp] : me.link === LINK_DOWN ? t[T.LinkDown] : "") + (n > 0 ? " !" + n : "")
+    const top = leftRight(known ? when(me, me.wall) : "--:--", right, me.cols)
+    return [top, state !== "" ? state : t[T.Idle], me.rows < 4 && state !== "" ? state : next, "1-" + nz + ":" + t[T.Watering] + " #:" + t[T.Items4]]
+}

@@ -8,11 +8,14 @@ import { Rng } from "../../sim/random"
 import { daysFromCivil } from "../../firmware/core/calendar"
 import { Controller } from "../../firmware/core/controller"
 import { KEYS, Menu } from "../../firmware/core/menu/menu"
+import { MiniMenu } from "../../firmware/core/menu/mini"
 import { vietnamTariff2025 } from "../../firmware/core/tariff"
 import { CoreConfig, ZoneConfig } from "../../firmware/core/types"
 import { fnv, FNV_SEED } from "./vectors"
 
-export const MENU_VECTORS = 40
+/** Vectors 0..39 drive the full Menu; the rest the connected box's MiniMenu. */
+export const MENU_VECTORS = 52
+const FULL_MENU_VECTORS = 40
 
 /** Pieces of real farmer tasks, so that the random typing also reaches deep screens. */
 const FRAGMENTS = [
@@ -33,6 +36,9 @@ const FRAGMENTS = [
     "C311###",
     "4B",
 ]
+
+/** The same for the small panel: water a zone, stop, acknowledge, wrong zones and minutes. */
+const MINI_FRAGMENTS = ["215#", "A310#", "##", "C#", "12#", "1#5#", "999#", "**"]
 
 function menuConfig(rng: Rng): CoreConfig {
     const n = rng.int(1, 6)
@@ -59,7 +65,8 @@ function menuConfig(rng: Rng): CoreConfig {
 export class MenuRun {
     private rng: Rng
     private ctl: Controller
-    private menu: Menu
+    private menu: Menu | MiniMenu
+    private fragments: string[]
     private steps: number
     private i = 0
     private mono: number
@@ -80,7 +87,9 @@ export class MenuRun {
         if (rng.bool(0.5)) this.ctl.command({ k: "setLang", lang: 1 }, "system")
         if (rng.bool(0.2)) this.ctl.command({ k: "setPin", pin: 1234, on: true }, "system")
         const small = rng.bool(0.5)
-        this.menu = new Menu(this.ctl, small ? 2 : 4, small ? 16 : 20)
+        const mini = seed >= FULL_MENU_VECTORS
+        this.menu = mini ? new MiniMenu(this.ctl, small ? 2 : 4, small ? 16 : 20) : new Menu(this.ctl, small ? 2 : 4, small ? 16 : 20)
+        this.fragments = mini ? MINI_FRAGMENTS : FRAGMENTS
         const self = this
         this.menu.send = (cmd: any) => {
             const r = self.ctl.command(cmd, "keypad")
@@ -120,7 +129,7 @@ export class MenuRun {
         this.i++
         const rng = this.rng
         if (this.queue.length === 0) {
-            if (rng.bool(0.3)) this.queue = rng.pick(FRAGMENTS)
+            if (rng.bool(0.3)) this.queue = rng.pick(this.fragments)
             else {
                 const k = rng.int(0, KEYS.length - 1)
                 // Stop-all (D) a quarter as often as the other keys.

@@ -22,8 +22,9 @@
 import { dayNumber, minuteOfDay, weekday } from "../calendar"
 import { Controller, MIN_VALID_WALL } from "../controller"
 import { nextStart } from "../program"
-import { CommandResult, ValveState } from "../types"
-import { fit, hhmm, leftRight } from "./fmt"
+import type { Job } from "../jobs"
+import { CommandResult } from "../types"
+import { fit, hhmm } from "./fmt"
 import type { MenuAction } from "./menu"
 import { ALARM_KINDS, errorText, T, texts, wordIndex } from "./text"
 
@@ -90,27 +91,30 @@ export class MiniMenu {
         this.lastKey = monoS
         this.flash = ""
         const t = tx(this)
-        const s = this.screen
         const d = "0123456789".indexOf(key)
         const items = this.ctl.alarms.items
+        // A zone digit (or "A") on the home screen opens the zone screen and counts there.
+        if (this.screen === "home" && (d > 0 || key === "A")) go(this, "wzone")
+        const s = this.screen
         if (key === STOP_KEY) {
             go(this, "home")
             if (command(this, { k: "stopAll" })) this.flash = t[T.Stopped1]
         } else if (s === "home") {
             if (key === "#" || key === "C") go(this, "alarms")
-            else if (d > 0 || key === "A") {
-                go(this, "wzone")
-                zoneKey(this, key, d)
-            }
         } else if (key === "*") {
             if (this.num >= 0) this.num = -1
             else go(this, s === "wmin" ? "wzone" : "home")
         } else if (s === "alarms") {
             // The newest alarm is shown; acknowledging it shows the next.
             if (key === "#" && items.length > 0 && command(this, { k: "ackAlarm", id: items[items.length - 1].id })) this.flash = t[T.Acked]
-        } else if (s === "wzone") zoneKey(this, key, d)
-        else if (d >= 0) typeDigit(this, d, 100)
-        else if (key === "#") {
+        } else if (d >= 0) {
+            // Up to 3 digits (a 4th starts again); zone numbers never get past 2 (zoneKey).
+            this.num = (this.num >= 0 && this.num < 100 ? this.num * 10 : 0) + d
+            if (s === "wzone") zoneKey(this, false)
+        } else if (key !== "#") {
+            // A, B, C: nothing on these screens
+        } else if (s === "wzone") zoneKey(this, true)
+        else {
             // The minutes screen shows the zone and the minutes: its "#" is the confirmation.
             const v = this.num >= 0 ? this.num : this.minutes
             this.num = -1
@@ -160,22 +164,15 @@ function command(me: MiniMenu, c: any): boolean {
     return r.ok
 }
 
-/** Appends digit d to the typed number; starts again once it reaches `limit`. */
-function typeDigit(me: MiniMenu, d: number, limit: number): void {
-    me.num = me.num >= 0 && me.num < limit ? me.num * 10 + d : d
-}
-
-/** Zone digits (d = the digit, -1 for other keys): taken without "#" as soon as no longer
- *  zone number starts with them; "#" takes what is typed. */
-function zoneKey(me: MiniMenu, key: string, d: number): void {
+/** Checks the typed zone: a wrong one is refused at once; a right one is taken on "#" (ok), or
+ *  as soon as no longer zone number starts with it. */
+function zoneKey(me: MiniMenu, ok: boolean): void {
     const nz = me.ctl.cfg.zones.length
-    if (d >= 0) typeDigit(me, d, 10)
-    else if (key !== "#") return
     const v = me.num
     if (v < 1 || v > nz) {
         me.flash = tx(me)[T.NoSuchZone] + (v >= 0 ? " " + v : "")
         me.num = -1
-    } else if (key === "#" || v * 10 > nz || v > 9) {
+    } else if (ok || v * 10 > nz || v > 9) {
         me.zone = v - 1
         go(me, "wmin")
     }
@@ -205,32 +202,25 @@ function lines(me: MiniMenu): string[] {
         const main = (k >= 0 ? t[T.AlarmNames0 + k] : a.kind) + (a.zone >= 0 ? " #" + (a.zone + 1) : "")
         return [t[T.AlarmsTitle] + " " + n, main, a.reason + (a.t >= MIN_VALID_WALL ? " " + when(me, a.t) : ""), back]
     }
-    // home: the zone that waters (else the first one waiting), in minutes left.
-    const st = me.ctl.status()
+    // home: the run that waters (else the first one waiting), in minutes left. Read from the
+    // controller's jobs rather than status(), which builds every zone's record each second.
+    const c = me.ctl
     const known = me.wall >= MIN_VALID_WALL
-    let state = ""
-    let best = -1
-    let bestOpen = false
-    for (let z = 0; z < st.zones.length; z++) {
-        const zs = st.zones[z]
-        const open = zs.state === ValveState.Opening || zs.state === ValveState.Open
-        if ((open && !bestOpen) || (zs.remainingS > 0 && best < 0)) {
-            best = z
-            bestOpen = open
-        }
-    }
-    if (best >= 0) state = t[bestOpen ? T.Watering : T.Waiting] + " " + t[T.ZoneShort] + (best + 1) + " " + Math.ceil(st.zones[best].remainingS / 60) + " " + t[T.Min]
-    if (st.paused) state = t[T.Paused] + " " + state
-    if (st.standby) state = t[T.Standby]
-    if (st.fault !== "") state = t[T.Fault] + " " + st.fault
+    let job: Job | null = null
+    for (const j of c.jobs) if (!j.cancelled && (job === null || (j.running && !job.running))) job = j
+    let state = job === null ? "" : t[job.running ? T.Watering : T.Waiting] + " " + t[T.ZoneShort] + (job.zone + 1) + " " + Math.ceil(job.remainingS / 60) + " " + t[T.Min]
+    if (c.paused) state = t[T.Paused] + " " + state
+    if (c.settings.standby) state = t[T.Standby]
+    if (c.fault !== "") state = t[T.Fault] + " " + c.fault
     let next = t[T.NoClock]
     if (known) {
-        const off = me.ctl.cfg.utcOffsetMin * 60
-        const ns = nextStart(me.ctl.programs, me.ctl.fired, me.wall + off, 7)
-        if (st.rainDelayUntil > me.wall) next = t[T.RainUntil] + " " + when(me, st.rainDelayUntil)
+        const off = c.cfg.utcOffsetMin * 60
+        const ns = nextStart(c.programs, c.fired, me.wall + off, 7)
+        if (c.settings.rainDelayUntil > me.wall) next = t[T.RainUntil] + " " + when(me, c.settings.rainDelayUntil)
         else next = ns === null ? t[T.NoNext] : t[T.Next] + " " + when(me, ns.localS - off) + " " + t[T.ProgShort] + ns.program
     }
     const right = (me.link === LINK_UP ? t[T.LinkUp] : me.link === LINK_DOWN ? t[T.LinkDown] : "") + (n > 0 ? " !" + n : "")
-    const top = leftRight(known ? when(me, me.wall) : "--:--", right, me.cols)
+    // Clock on the left, link and alarms right-aligned (they win the space).
+    const top = fit(known ? when(me, me.wall) : "--:--", me.cols - right.length) + right
     return [top, state !== "" ? state : t[T.Idle], me.rows < 4 && state !== "" ? state : next, "1-" + nz + ":" + t[T.Watering] + " #:" + t[T.Items4]]
 }

@@ -8,7 +8,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import * as full from "../../firmware/core/menu/menu"
-import { KEYS, LINK_DOWN, LINK_NONE, LINK_UP, MINI_SCREENS, MiniMenu, STOP_KEY } from "../../firmware/core/menu/mini"
+import { FLASH_S, KEYS, LINK_DOWN, LINK_NONE, LINK_UP, MINI_SCREENS, MiniMenu, STOP_KEY } from "../../firmware/core/menu/mini"
 import { errorText, T, texts } from "../../firmware/core/menu/text"
 import { CoreConfig } from "../../firmware/core/types"
 import { config, program, Rig, vnTime } from "../core/fixtures"
@@ -228,6 +228,13 @@ for (const { lang, name } of LANGS) {
             b.press("215")
             expect(b.menu.render()[0]).toContain(lang === EN ? "Z2 Minutes: 15_" : "K2 So phut: 15_")
             expect(b.menu.render()[1]).toContain(t[T.StartHint].slice(0, 8))
+            // The result covers the state line for FLASH_S seconds, then the run shows.
+            b.press("#")
+            expect(b.menu.render()[1].trim()).toBe(t[T.Started])
+            b.wait(FLASH_S)
+            expect(b.menu.render()[1]).toContain(t[T.ZoneShort] + "2 15 " + t[T.Min])
+            // Short of room, the top line drops the weekday, never the time or the alarm count.
+            expect(b.menu.render()[0]).toMatch(/^06:0[0-9] +4G:\w+ !1$/)
         })
     })
 }

@@ -10,7 +10,7 @@
 //   alarms   "#" (or "C") from home shows the newest alarm; "#" acknowledges it
 //   *        clears typed digits, else goes back
 // What a command did ("ALL STOPPED", "STARTED", the core's error for a refused one) shows on
-// the detail line until the next key, instead of on a screen of its own.
+// the detail line for FLASH_S seconds, instead of on a screen of its own.
 // Nothing here changes settings, so there is no PIN. Same surface as Menu for
 // firmware/panel.ts (press, tick, render, takeActions, send, link, timeoutS, screen).
 // Pure, like menu.ts: no clock, no hardware; every change goes through Controller.command()
@@ -39,6 +39,10 @@ export const LINK_DOWN = "down"
 /** Longest run typed on the keypad, minutes (as the full menu). */
 export const MAX_MINUTES = 240
 
+/** Seconds the result of a key ("ALL STOPPED", a refusal) stays on the detail line; on a
+ *  16x2 display it covers the home screen's state line. */
+export const FLASH_S = 5
+
 /** Every screen id MiniMenu.screen can hold, space-separated. */
 export const MINI_SCREENS = "home wzone wmin alarms"
 
@@ -62,7 +66,7 @@ export class MiniMenu {
     zone = 0
     /** Minutes a "#" with nothing typed starts (the last run's). */
     minutes = 10
-    /** What the last key did or why it was refused; the detail line, until the next key. */
+    /** What the last key did or why it was refused; the detail line, for FLASH_S seconds. */
     flash = ""
 
     /** rows and cols as validated by panel-profile.ts (1-4 rows, at most 80 characters). */
@@ -81,6 +85,7 @@ export class MiniMenu {
     tick(monoS: number, wallS: number): void {
         this.mono = monoS
         this.wall = wallS
+        if (monoS - this.lastKey >= FLASH_S) this.flash = ""
         if (monoS - this.lastKey >= this.timeoutS) go(this, "home")
     }
 
@@ -220,7 +225,9 @@ function lines(me: MiniMenu): string[] {
         else next = ns === null ? t[T.NoNext] : t[T.Next] + " " + when(me, ns.localS - off) + " " + t[T.ProgShort] + ns.program
     }
     const right = (me.link === LINK_UP ? t[T.LinkUp] : me.link === LINK_DOWN ? t[T.LinkDown] : "") + (n > 0 ? " !" + n : "")
-    // Clock on the left, link and alarms right-aligned (they win the space).
-    const top = fit(known ? when(me, me.wall) : "--:--", me.cols - right.length) + right
+    // Clock on the left, link and alarms right-aligned; short of room the weekday goes first.
+    const clock = known ? when(me, me.wall) : "--:--"
+    const room = me.cols - right.length - 1
+    const top = fit(clock.length > room ? clock.slice(clock.length - 5) : clock, room) + " " + right
     return [top, state !== "" ? state : t[T.Idle], me.rows < 4 && state !== "" ? state : next, "1-" + nz + ":" + t[T.Watering] + " #:" + t[T.Items4]]
 }

@@ -1,7 +1,8 @@
-// The box's control panel: 4x4 keypad -> the core's Menu -> character LCD.
+// The box's control panel: 4x4 keypad -> a menu of the core -> character LCD.
 //
 //   import { startPanel } from "./panel"
-//   const panel = startPanel(shell, null)   // after shell.boot(); null = this board's default
+//   const panel = startPanel(shell, null, null, (c, r, k) => new Menu(c, r, k))
+//   // after shell.boot(); null = this board's default panel, null = no link state
 //
 // Everything runs in its own fibers: the keypad is scanned every SCAN_MS, the display is
 // redrawn after each key and once a second. Neither can hold up the control tick, and a
@@ -12,25 +13,31 @@
 // log ("L |...|"); the terminal UI drives the same Menu from Node instead.
 
 import * as ds from "@devicescript/core"
-import { Menu, MenuAction } from "./core/menu/menu"
+import type { MenuAction } from "./core/menu/menu"
+import type { Controller } from "./core/controller"
 import { defaultPanel, PanelConfig } from "./core/menu/panel-profile"
 import { DEBOUNCE_SCANS, Keypad, SCAN_MS } from "./keypad"
 import { Lcd } from "./lcd"
 import { errText, logLine } from "./log"
 import { Shell } from "./shell"
 
+/** Makes the panel's menu: the full Menu (offline box) or the MiniMenu (connected box). The
+ *  panel only calls what both have (press, tick, render, takeActions, send, link, timeoutS),
+ *  so it does not pull either into the image by itself. */
+export type MenuFactory = (ctl: Controller, rows: number, cols: number) => any
+
 export class Panel {
     readonly shell: Shell
-    readonly menu: Menu
+    readonly menu: any
     readonly keypad: Keypad
     readonly lcd: Lcd
     drawing = false
     dirty = true
     keys = 0
 
-    constructor(shell: Shell, cfg: PanelConfig) {
+    constructor(shell: Shell, cfg: PanelConfig, makeMenu: MenuFactory) {
         this.shell = shell
-        this.menu = new Menu(shell.ctl, cfg.lcdRows, cfg.lcdCols)
+        this.menu = makeMenu(shell.ctl, cfg.lcdRows, cfg.lcdCols)
         this.menu.timeoutS = cfg.timeoutS
         const self = this
         this.menu.send = (cmd: any) => self.shell.command(cmd, "keypad")
@@ -110,10 +117,10 @@ async function draw(me: Panel): Promise<void> {
  * cfg null = defaultPanel(board); linkState (optional) is read once a second for the home
  * screen, e.g. `() => link.state` of firmware/link.ts ("up", "down", "off", ...).
  */
-export function startPanel(shell: Shell, cfg: PanelConfig | null, linkState: (() => string) | null = null): Panel | null {
+export function startPanel(shell: Shell, cfg: PanelConfig | null, linkState: (() => string) | null, makeMenu: MenuFactory): Panel | null {
     let panel: Panel
     try {
-        panel = new Panel(shell, cfg !== null ? cfg : defaultPanel(shell.hw.board))
+        panel = new Panel(shell, cfg !== null ? cfg : defaultPanel(shell.hw.board), makeMenu)
     } catch (e) {
         logLine(["X panel", errText(e)])
         return null

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the DeviceScript firmware for one installation profile.
 //
-//   node tools/build-firmware.mjs [--profile <file.json>] [--quiet]
+//   node tools/build-firmware.mjs [--profile <file.json>] [--quiet] [--heap]
 //
 // 1. Reads the profile (default devicescript.json) and validates it with the control core's
 //    own parseProfile() (firmware/core/profile.ts, loaded through tsx), then checks its pins
@@ -16,11 +16,16 @@
 // 4. Prints the bytecode size and the function code against DeviceScript's 64 KB limit on it
 //    (verifier check 1051); over the limit the build fails and says by how much. --quiet
 //    (postinstall) prints only that one line.
+// 5. --heap (what `npm run build` passes): runs the image in the DeviceScript VM for 15 s and
+//    prints its peak heap against the ESP32 runtime's 64 KB.
+// 2b. Also generates firmware/generated/app.ts: the offline or the connected app, by the
+//    profile's "link".
 // Exit status: 0 built, 1 profile or compile errors, 2 bad command line.
 
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import net from "node:net"
 import { dirname, isAbsolute, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -219,6 +224,14 @@ function profileTs(src, profile) {
     )
 }
 
+/** What runs beside the shell, by the profile's "link": the full keypad menu (offline box) or
+ *  the MQTT link with the small keypad menu (connected box). Both together pass DeviceScript's
+ *  64 KB function-code limit, and an import is what decides what the image contains. */
+function appTs(src, profile) {
+    const app = profile.link === "mqtt" ? "app-connected" : "app-offline"
+    return HEADER(src) + `export { startApp } from "../${app}"\n\nexport const appKind = ${JSON.stringify(app.slice(4))}\n`
+}
+
 /** DeviceScript hardware config: labels for pins the stock board leaves out, every relay
  *  output's OFF level as its boot state, and the I2C pins. */
 function boardTs(src, profile) {
@@ -307,10 +320,61 @@ function builtBytecode() {
     }
 }
 
+// ---------------------------------------------------------------- heap
+
+/** How long --heap runs the image in the VM: boot, flash restore, the first ticks. */
+const HEAP_RUN_MS = 15000
+const HEAP_LIMIT = 65536
+
+/**
+ * Runs the built image in the DeviceScript VM for HEAP_RUN_MS with tools/hil/heap-probe.cjs
+ * preloaded (DeviceScript gives programs no heap figures; the probe reads the collector's
+ * state from the wasm memory) and a silent Jacdac bus on 127.0.0.1:8082. Resolves with
+ * { live, used, total } peaks in bytes, or a string saying why it could not measure.
+ */
+async function measureHeap(file) {
+    const bus = net.createServer((s) => {
+        s.on("data", () => {})
+        s.on("error", () => {})
+    })
+    const busy = await new Promise((res) => {
+        bus.once("error", (e) => res(e.message))
+        bus.listen(8082, "127.0.0.1", () => res(""))
+    })
+    if (busy !== "") return "port 8082 is busy (another DeviceScript VM is running)"
+    const peak = { live: 0, used: 0, total: 0 }
+    const child = spawn(process.execPath, ["-r", join(ROOT, "tools", "hil", "heap-probe.cjs"), DEVS_CLI, "run", "--tcp", file], {
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "ignore"],
+        env: { ...process.env, NO_COLOR: "1" },
+    })
+    child.stdout.setEncoding("utf8")
+    child.stdout.on("data", (chunk) => {
+        for (const m of chunk.matchAll(/HEAPPROBE used=(\d+) live=(\d+) total=(\d+)/g)) {
+            peak.used = Math.max(peak.used, Number(m[1]))
+            peak.live = Math.max(peak.live, Number(m[2]))
+            peak.total = Number(m[3])
+        }
+    })
+    await new Promise((res) => setTimeout(res, HEAP_RUN_MS))
+    child.kill()
+    await new Promise((res) => bus.close(() => res()))
+    return peak.total > 0 ? peak : "the heap probe found no heap"
+}
+
+function heapLine(h) {
+    if (typeof h === "string") return `heap: not measured: ${h}`
+    const pct = (b) => ((b * 100) / HEAP_LIMIT).toFixed(1)
+    return (
+        `heap (VM, first ${HEAP_RUN_MS / 1000} s): peak live ${h.live.toLocaleString("en-US")} B (${pct(h.live)}% of 64 KB), ` +
+        `peak occupied with uncollected garbage ${h.used.toLocaleString("en-US")} B; the hardware-in-the-loop scenarios (test/hil) print their own peaks`
+    )
+}
+
 // ---------------------------------------------------------------- main
 
 function usage(code) {
-    const text = "usage: node tools/build-firmware.mjs [--profile <file.json>] [--quiet]"
+    const text = "usage: node tools/build-firmware.mjs [--profile <file.json>] [--quiet] [--heap]"
     if (code === 0) console.log(text)
     else console.error(text)
     process.exit(code)
@@ -320,8 +384,10 @@ async function main() {
     const args = process.argv.slice(2)
     let profileArg = "devicescript.json"
     let quiet = false
+    let heap = false
     for (let i = 0; i < args.length; i++) {
         if (args[i] === "--quiet" || args[i] === "-q") quiet = true
+        else if (args[i] === "--heap") heap = true
         else if (args[i] === "--profile" || args[i] === "-p") {
             if (i + 1 >= args.length) usage(2)
             profileArg = args[++i]
@@ -368,6 +434,7 @@ async function main() {
     const src = shown.split("\\").join("/")
     writeIfChanged(join(GEN_DIR, "profile.ts"), profileTs(src, profile))
     writeIfChanged(join(GEN_DIR, "board.ts"), boardTs(src, profile))
+    writeIfChanged(join(GEN_DIR, "app.ts"), appTs(src, profile))
 
     let bin = null
     for (let attempt = 0; attempt < 3 && bin === null; attempt++) {
@@ -398,10 +465,12 @@ async function main() {
     const code = functionCode()
 
     const n = profile.config.zones.length
-    let line = `firmware: ${bin.length.toLocaleString("en-US")} bytes of bytecode for ${profile.hardware.board} (profile "${profile.name}", ${n} zone${n === 1 ? "" : "s"})`
+    const kind = profile.link === "mqtt" ? "connected: MQTT link, small keypad menu" : "offline: full keypad menu"
+    let line = `firmware: ${bin.length.toLocaleString("en-US")} bytes of bytecode for ${profile.hardware.board} (profile "${profile.name}", ${n} zone${n === 1 ? "" : "s"}, ${kind})`
     if (code !== null) line += `; ${sizeLine(code)}`
     if (quiet && warnings.length > 0) line += `; ${warnings.length} pin warning${warnings.length === 1 ? "" : "s"} (see npm run build)`
     console.log(line)
+    if (heap) console.log(heapLine(await measureHeap(join(GEN_DIR, "firmware.devs"))))
 }
 
 main().catch((e) => {

@@ -64,6 +64,30 @@ export function compileDevs(entry: string): string {
     return out
 }
 
+/**
+ * Builds the shipped firmware (firmware/main.ts) for an installation profile, given as a file
+ * path or as an object (written to a temporary file), with tools/build-firmware.mjs; returns
+ * the path of a private copy of the bytecode. The default profile is built again afterwards,
+ * so firmware/generated/ is left as `npm install` left it. Call inside withVmLock().
+ */
+export function buildFirmware(profile: string | object): string {
+    const build = (file: string) => spawnSync(process.execPath, [path.join(REPO_ROOT, "tools", "build-firmware.mjs"), "--profile", file], { cwd: REPO_ROOT, encoding: "utf8" })
+    const dir = mkdtempSync(path.join(tmpdir(), "fw-"))
+    const file = typeof profile === "string" ? profile : path.join(dir, "profile.json")
+    if (typeof profile !== "string") writeFileSync(file, JSON.stringify(profile, null, 2))
+    const r = build(file)
+    const out = path.join(dir, "firmware.devs")
+    if (r.status === 0) copyFileSync(path.join(REPO_ROOT, "firmware", "generated", "firmware.devs"), out)
+    build("devicescript.json")
+    if (r.status !== 0) throw new Error(`firmware build for ${file} failed:\n${r.stdout}\n${r.stderr}`)
+    return out
+}
+
+/** The default profile (devicescript.json) as a connected box ("link": "mqtt"). */
+export function connectedDefaultProfile(): object {
+    return { ...JSON.parse(readFileSync(path.join(REPO_ROOT, "devicescript.json"), "utf8")), link: "mqtt" }
+}
+
 export interface VmRun {
     /** Lines the program printed (console.log), without the "WASM> " prefix and colours. */
     lines: string[]

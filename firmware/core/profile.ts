@@ -33,8 +33,15 @@ export interface Hardware {
     i2cScl: number
 }
 
+/** What the box runs beside the shell (DeviceScript's 64 KB function-code limit does not
+ *  hold both the full keypad menu and the MQTT link): "none" = an offline box with the full
+ *  keypad menu; "mqtt" = a connected box with the MQTT link and the small keypad panel
+ *  (programs and settings edited remotely). */
+export const LINKS = ["none", "mqtt"]
+
 export interface Profile {
     name: string
+    link: string
     config: CoreConfig
     hardware: Hardware
 }
@@ -281,6 +288,8 @@ export function parseProfile(json: any): ProfileResult {
     }
     if (config.pump.present && hardware.pump < 0) r.fail("pins.pump", "a pump is present but has no pin")
     if (config.masterValve && hardware.master < 0) r.fail("pins.master", "a master valve is configured but has no pin")
+    const link = root.link === undefined ? "none" : root.link
+    if (LINKS.indexOf(link) < 0) r.fail("link", 'must be "none" (offline box, full keypad menu) or "mqtt" (MQTT link and the small keypad panel)')
     if (r.errors.length > 0) return { profile: null, errors: r.errors }
-    return { profile: { name: name, config: config, hardware: hardware }, errors: [] }
+    return { profile: { name: name, link: link, config: config, hardware: hardware }, errors: [] }
 }

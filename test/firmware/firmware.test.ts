@@ -40,5 +40,6 @@ describe("firmware in the DeviceScript VM", () => {
         expect(out).toContain("zones[0].valvePin")
         expect(out).toContain("tariff.windows[0].from")
         expect(out).toContain("board")
+        expect(out).toContain('link: must be "none"')
     })
 })

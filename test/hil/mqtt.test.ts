@@ -4,15 +4,13 @@
 // 15 min" opens zone 2's valve and then the pump (relay order on the wire), no other zone
 // opens, and the command gets exactly the reply {"ok":true}. Latencies are printed.
 //
-// While firmware/main.ts does not start the link (another helper is fitting it under the 64 KB
-// function-code limit), they run firmware/hil/linkmain.ts: the same Shell and Link without the
-// keypad panel. Once main.ts imports ./link they run the shipped firmware itself.
+// The firmware is firmware/main.ts built for the default profile as a connected box
+// ("link": "mqtt": shell, MQTT link and the small keypad menu), the image a technician flashes
+// on a Loc Quang box with a 4G router.
 
-import { readFileSync } from "node:fs"
-import path from "node:path"
 import type { MqttClient } from "mqtt"
 import { expect, it } from "vitest"
-import { compileDevs, REPO_ROOT, withVmLock } from "../../tools/devs-vm"
+import { buildFirmware, compileDevs, connectedDefaultProfile, withVmLock } from "../../tools/devs-vm"
 import { SLOT_PUMP, SLOT_ZONE0 } from "../../tools/hil/bus"
 import { Hil } from "../../tools/hil/harness"
 import { connectBroker, sendCommand } from "../../tools/tl"
@@ -21,8 +19,7 @@ import { startTestBroker } from "../mqtt/brokers"
 /** Must match firmware/hil/provision.ts. */
 const PORT = 18834
 const DEVICE = "hil"
-const LINK_IN_MAIN = /from "\.\/link"/.test(readFileSync(path.join(REPO_ROOT, "firmware", "main.ts"), "utf8"))
-const ENTRY = process.env.HIL_MQTT_ENTRY ?? (LINK_IN_MAIN ? "firmware/main.ts" : "firmware/hil/linkmain.ts")
+const ENTRY = "firmware/main.ts (connected)"
 /** Wednesday 2026-01-07 05:00 local time (UTC+7), outside the peak windows. */
 const T0 = Date.UTC(2026, 0, 6, 22, 0) / 1000
 
@@ -34,7 +31,7 @@ it(
             let client: MqttClient | null = null
             let hil: Hil | null = null
             try {
-                const firmware = compileDevs(ENTRY)
+                const firmware = buildFirmware(connectedDefaultProfile())
                 const provision = compileDevs("firmware/hil/provision.ts")
                 hil = await Hil.start({ bytecode: firmware, wallStartUtcS: T0, provision, readyLine: /^B records/ })
                 const h = hil
@@ -74,7 +71,7 @@ it(`a burst on zone 2's laterals closes the zone and raises the alarm over MQTT 
         let client: MqttClient | null = null
         let hil: Hil | null = null
         try {
-            const firmware = compileDevs(ENTRY)
+            const firmware = buildFirmware(connectedDefaultProfile())
             const provision = compileDevs("firmware/hil/provision.ts")
             hil = await Hil.start({ bytecode: firmware, wallStartUtcS: T0, provision, readyLine: /^B records/ })
             const h = hil

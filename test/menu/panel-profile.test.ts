@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parseProfile } from "../../firmware/core/profile"
 import { defaultPanel, isBackpackAddress, panelPinConflicts, parsePanel } from "../../firmware/core/menu/panel-profile"
-import { EN_TEXT, errorText, T, texts, VI_TEXT, wordIndex, splitAt } from "../../firmware/core/menu/text"
+import { EN_TEXT, errorText, T, text, texts, VI_TEXT, wordIndex, splitAt } from "../../firmware/core/menu/text"
 
 const PROFILES = ["devicescript.json", "firmware/profiles/esp32s3-8zone.json"]
 
@@ -68,6 +68,16 @@ describe("text tables", () => {
     it("keep the lines a 16x2 display must show whole within 16 characters", () => {
         const must = [T.StartHint, T.YesNo, T.Stopped1, T.Stopped2, T.PinWrong, T.NoSuchZone, T.MinutesRange, T.PauseZero, T.DayLegend, T.NoDay, T.NoStart, T.BudgetNote, T.RainNote]
         for (const lang of [0, 1]) for (const i of must) expect(texts(lang)[i].length, texts(lang)[i]).toBeLessThanOrEqual(16)
+    })
+
+    it("give the same text one at a time (text(), what the firmware uses to save heap) as split whole", () => {
+        for (const lang of [0, 1]) {
+            const all = texts(lang)
+            // Out of order, twice each: the lookup caches what it found.
+            for (const i of [...all.keys()].reverse().concat([...all.keys()])) expect(text(lang, i), `${lang}/${i}`).toBe(all[i])
+            expect(text(lang, all.length)).toBe("")
+            expect(text(lang, -1)).toBe("")
+        }
     })
 
     it("turn error codes into words, and leave unknown codes as they are", () => {

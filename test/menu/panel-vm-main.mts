@@ -4,12 +4,13 @@
 // (.mts: the Node type check cannot read @devicescript/core; `devs build` compiles it.)
 import * as ds from "@devicescript/core"
 import { coreConfig, hardware, profileName } from "../../firmware/generated/profile"
+import { Menu } from "../../firmware/core/menu/menu"
 import { startPanel } from "../../firmware/panel"
 import { Shell } from "../../firmware/shell"
 
 const shell = new Shell(profileName, coreConfig, hardware, true)
 await shell.boot()
-const panel = startPanel(shell, null, () => "up")
+const panel = startPanel(shell, null, () => "up", (c, r, k) => new Menu(c, r, k))
 if (panel === null) console.log("PANEL-NULL")
 else {
     // Set the clock by hand (Monday 2026-11-23 05:30 local), then water zone 2 for 15 minutes.

@@ -23,7 +23,7 @@ import { cleanProgram, MAX_BUDGET_PCT, nextStart } from "../program"
 import { Band, bandAtLocal, secondsUntilBandChange } from "../tariff"
 import { CommandResult, DayMode, MAX_PROGRAMS, MAX_STARTS, Program, ValveState } from "../types"
 import { ascii, digitsValue, duration, fit, hhmm, isDigitKey, leftRight, tenths, two } from "./fmt"
-import { ALARM_KINDS, errorText, T, texts, wordIndex } from "./text"
+import { ALARM_KINDS, errorText, T, text, wordIndex } from "./text"
 
 /** The 16 keys of the keypad, as press() takes them. */
 export const KEYS = "123A456B789C*0#D"
@@ -159,7 +159,7 @@ export class Menu {
         this.flash = ""
         if (key === STOP_KEY) {
             this.draft = null
-            send(this, { k: "stopAll" }, T.Stopped1, tx(this)[T.Stopped2], "home", "home")
+            send(this, { k: "stopAll" }, T.Stopped1, tt(this, T.Stopped2), "home", "home")
             return
         }
         // Any key ends a message. "#" and "*" (what people press to say "seen") do nothing
@@ -220,8 +220,9 @@ export class Menu {
 // methods: every method also costs the firmware an entry in its class's prototype, and the
 // firmware's function code must stay under DeviceScript's 64 KB limit.
 
-function tx(me: Menu): string[] {
-    return texts(me.ctl.settings.lang)
+/** A text in the controller's language (text(): only the texts shown take heap). */
+function tt(me: Menu, i: number): string {
+    return text(me.ctl.settings.lang, i)
 }
 
 /** Goes to a screen; home forgets everything half done. */
@@ -247,10 +248,9 @@ function message(me: Menu, l1: string, l2: string, next: string): void {
 function send(me: Menu, c: any, ok: number, l2: string, next: string, failNext: string): boolean {
     const f = me.send
     const r = f !== null ? f(c) : me.ctl.command(c, "keypad")
-    const t = tx(me)
     me.lastError = r.error
-    if (r.ok) message(me, t[ok], l2, next)
-    else message(me, t[T.Error], errorText(me.ctl.settings.lang, r.error), failNext)
+    if (r.ok) message(me, tt(me, ok), l2, next)
+    else message(me, tt(me, T.Error), errorText(me.ctl.settings.lang, r.error), failNext)
     return r.ok
 }
 
@@ -328,12 +328,11 @@ function openItem(me: Menu, item: number): void {
         return
     }
     me.sel = 0
-    const t = tx(me)
     if (item === ITEM_WATER) {
         let err = ""
         if (s.standby) err = "standby"
         else if (me.ctl.fault !== "") err = "fault"
-        if (err !== "") message(me, t[T.Error], errorText(s.lang, err), me.from)
+        if (err !== "") message(me, tt(me, T.Error), errorText(s.lang, err), me.from)
         else go(me, "wzone")
     } else if (item === ITEM_PAUSE) {
         if (me.ctl.paused) confirm(me, "resume", me.from)
@@ -386,7 +385,7 @@ function keyList(me: Menu, key: string): void {
         else {
             const q = cleanProgram(p)
             q.enabled = !q.enabled
-            send(me, { k: "saveProgram", program: q }, q.enabled ? T.EnabledMsg : T.DisabledMsg, tx(me)[T.ProgShort] + me.pid, "pact", "pact")
+            send(me, { k: "saveProgram", program: q }, q.enabled ? T.EnabledMsg : T.DisabledMsg, tt(me, T.ProgShort) + me.pid, "pact", "pact")
         }
     } else if (n < 0) go(me, me.from)
     else if (s === "progs") {
@@ -405,7 +404,6 @@ function keyList(me: Menu, key: string): void {
 }
 
 function keyPin(me: Menu, key: string): void {
-    const t = tx(me)
     if (key === "*") {
         if (me.num.length > 0) me.num = ""
         else go(me, me.from)
@@ -413,7 +411,7 @@ function keyPin(me: Menu, key: string): void {
     }
     if (me.mono < me.pinLockUntil) {
         me.num = ""
-        me.flash = t[T.PinLocked]
+        me.flash = tt(me, T.PinLocked)
         return
     }
     if (isDigitKey(key)) typeDigit(me, key, 4)
@@ -426,11 +424,11 @@ function keyPin(me: Menu, key: string): void {
     }
     me.num = ""
     me.pinFails++
-    me.flash = t[T.PinWrong]
+    me.flash = tt(me, T.PinWrong)
     if (me.pinFails >= PIN_TRIES) {
         me.pinFails = 0
         me.pinLockUntil = me.mono + PIN_LOCK_S
-        me.flash = t[T.PinLocked]
+        me.flash = tt(me, T.PinLocked)
     }
 }
 
@@ -446,7 +444,7 @@ function keyWaterZone(me: Menu, key: string): void {
     const now = key === "#" ? v : digitsValue(me.num)
     if (!(key === "#" || isDigitKey(key))) return
     if (now < 1 || now > nz) {
-        me.flash = tx(me)[T.NoSuchZone] + (key === "#" && !typed ? "" : " " + now)
+        me.flash = tt(me, T.NoSuchZone) + (key === "#" && !typed ? "" : " " + now)
         me.num = ""
     } else if (key === "#" || now * 10 > nz || me.num.length >= 2) {
         // No longer zone number starts with these digits: take it without "#".
@@ -474,7 +472,7 @@ function peakAhead(me: Menu, seconds: number): boolean {
 function keyWaterOk(me: Menu, key: string): void {
     if (key === "*") go(me, "wmin")
     else if (key === "B") {
-        if (!me.fertigationAvailable()) me.flash = tx(me)[T.FertNone]
+        if (!me.fertigationAvailable()) me.flash = tt(me, T.FertNone)
         else if (me.fert) me.fert = false
         else go(me, "wprod")
     } else if (key === "C") {
@@ -486,20 +484,18 @@ function keyWaterOk(me: Menu, key: string): void {
             const inj: any = (me.ctl.cfg as any).injector
             c.dose = { product: me.product, byVolume: true, amount: me.doseMl, prewetS: inj.minPrewetS, flushS: inj.minFlushS, phiDays: 0 }
         }
-        const t = tx(me)
-        if (send(me, c, T.Started, me.minutes + " " + t[T.Min], "home", "wok")) me.msg1 += " " + t[T.ZoneShort] + (me.zone + 1)
+        if (send(me, c, T.Started, me.minutes + " " + tt(me, T.Min), "home", "wok")) me.msg1 += " " + tt(me, T.ZoneShort) + (me.zone + 1)
     }
 }
 
 /** Screens that ask for one number: minutes, dose, pause, budgets, rain delay, PIN. */
 function keyNumber(me: Menu, key: string): void {
     const s = me.screen
-    const t = tx(me)
     const d = me.draft
     if (s === "wmin") {
         const v = numberKey(me, key, 3, me.minutes, "wzone")
         if (v === -1 || v === -2) return
-        if (v < 1 || v > MAX_MINUTES) me.flash = t[T.MinutesRange]
+        if (v < 1 || v > MAX_MINUTES) me.flash = tt(me, T.MinutesRange)
         else {
             me.minutes = v
             me.fert = false
@@ -521,7 +517,7 @@ function keyNumber(me: Menu, key: string): void {
         }
     } else if (s === "pause") {
         const v = numberKey(me, key, 3, 0, me.from)
-        if (v >= 0 && v <= MAX_PAUSE_H) send(me, { k: "pause", seconds: v * 3600 }, T.PausedMsg, v > 0 ? v + " " + t[T.Hours] : "", "home", "home")
+        if (v >= 0 && v <= MAX_PAUSE_H) send(me, { k: "pause", seconds: v * 3600 }, T.PausedMsg, v > 0 ? v + " " + tt(me, T.Hours) : "", "home", "home")
     } else if (s === "ebudget") {
         if (d === null) return go(me, "home")
         const v = numberKey(me, key, 3, d.budgetPct, "ezone")
@@ -539,7 +535,7 @@ function keyNumber(me: Menu, key: string): void {
         if (v < 0) return
         if (s === "sbudget") send(me, { k: "setBudget", pct: v }, T.Done, v + " %", "settings", s)
         else if (s === "srain") {
-            if (v <= MAX_RAIN_H) send(me, { k: "rainDelay", hours: v }, v > 0 ? T.RainSet : T.RainOff, v > 0 ? v + " " + t[T.Hours] : "", "settings", s)
+            if (v <= MAX_RAIN_H) send(me, { k: "rainDelay", hours: v }, v > 0 ? T.RainSet : T.RainOff, v > 0 ? v + " " + tt(me, T.Hours) : "", "settings", s)
         } else if (send(me, { k: "setPin", pin: v, on: true }, T.PinSaved, "", "settings", s)) me.unlocked = true // who set it knows it
     }
 }
@@ -548,8 +544,7 @@ function keyAsk(me: Menu, key: string): void {
     if (key === "*") go(me, me.askBack)
     if (key !== "#") return
     const a = me.ask
-    const t = tx(me)
-    const p = t[T.ProgShort] + me.pid
+    const p = tt(me, T.ProgShort) + me.pid
     if (a === "resume") send(me, { k: "resume" }, T.ResumedMsg, "", "home", me.askBack)
     else if (a === "prun") send(me, { k: "runProgram", id: me.pid }, T.Started, p, "home", me.askBack)
     else if (a === "pdel") send(me, { k: "deleteProgram", id: me.pid }, T.Deleted, p, "progs", me.askBack)
@@ -569,7 +564,7 @@ function edit(me: Menu, p: Program | null): void {
             ? cleanProgram(p)
             : {
                   id: me.pid,
-                  name: tx(me)[T.ProgShort] + me.pid,
+                  name: tt(me, T.ProgShort) + me.pid,
                   enabled: true,
                   dayMode: DayMode.Weekdays,
                   weekdays: 0,
@@ -598,7 +593,6 @@ function edit(me: Menu, p: Program | null): void {
 function keyDays(me: Menu, key: string): void {
     const d = me.draft
     if (d === null) return go(me, "home")
-    const t = tx(me)
     const interval = d.dayMode === DayMode.Interval
     if (key === "C") {
         // Weekdays -> odd days -> even days -> every N days -> weekdays.
@@ -608,7 +602,7 @@ function keyDays(me: Menu, key: string): void {
         return
     }
     if (d.dayMode === DayMode.Weekdays && isDigitKey(key)) {
-        const i = t[T.DayKeys].indexOf(key)
+        const i = tt(me, T.DayKeys).indexOf(key)
         if (i >= 0) d.weekdays = d.weekdays ^ (1 << i)
         else if (key === "9") d.weekdays = d.weekdays === 127 ? 0 : 127
         return
@@ -622,12 +616,12 @@ function keyDays(me: Menu, key: string): void {
     if (key !== "#") return
     if (interval && v >= 0) {
         if (v < 1 || v > 30) {
-            me.flash = t[T.IntervalLegend]
+            me.flash = tt(me, T.IntervalLegend)
             return
         }
         d.intervalDays = v
     }
-    if (d.dayMode === DayMode.Weekdays && d.weekdays === 0) me.flash = t[T.NoDay]
+    if (d.dayMode === DayMode.Weekdays && d.weekdays === 0) me.flash = tt(me, T.NoDay)
     else go(me, "estart")
 }
 
@@ -639,7 +633,7 @@ function commitStart(me: Menu): boolean {
     const h = n <= 2 ? v : Math.floor(v / 100)
     const m = n <= 2 ? 0 : v % 100
     if (h < 0 || h > 23 || m > 59) {
-        me.flash = tx(me)[T.BadTime]
+        me.flash = tt(me, T.BadTime)
         return false
     }
     me.starts[me.slot] = h * 60 + m
@@ -676,7 +670,7 @@ function keyStarts(me: Menu, key: string): void {
             out[i] = s
         }
         if (out.length === 0) {
-            me.flash = tx(me)[T.NoStart]
+            me.flash = tt(me, T.NoStart)
             return
         }
         d.startsMin = out
@@ -704,7 +698,7 @@ function keyZones(me: Menu, key: string): void {
         me.num = ""
     }
     if (v > MAX_MINUTES) {
-        me.flash = tx(me)[T.MinutesRange]
+        me.flash = tt(me, T.MinutesRange)
         return
     }
     if (v >= 0) d.zoneS[me.edZone] = v * 60
@@ -721,7 +715,7 @@ function keySave(me: Menu, key: string): void {
     if (key !== "#") return
     const p = me.pid
     if (send(me, { k: "saveProgram", program: d }, T.Saved, "", "progs", "esave")) {
-        me.msg1 += " " + tx(me)[T.ProgShort] + p
+        me.msg1 += " " + tt(me, T.ProgShort) + p
         me.draft = null
         me.sel = p - 1
         return
@@ -749,10 +743,10 @@ function keyAlarms(me: Menu, key: string): void {
     const c = { k: "ackAlarm", id: items[n - 1 - me.sel].id }
     const r = f !== null ? f(c) : me.ctl.command(c, "keypad")
     if (!r.ok) {
-        message(me, tx(me)[T.Error], errorText(me.ctl.settings.lang, r.error), "alarms")
+        message(me, tt(me, T.Error), errorText(me.ctl.settings.lang, r.error), "alarms")
         return
     }
-    me.flash = tx(me)[T.Acked]
+    me.flash = tt(me, T.Acked)
     const left = me.ctl.alarms.items.length
     if (me.sel >= left) me.sel = left > 0 ? left - 1 : 0
 }
@@ -772,17 +766,16 @@ function keyClock(me: Menu, key: string): void {
     const d = digitsValue(c.slice(6, 8))
     const mi = digitsValue(c.slice(8, 10)) * 60 + digitsValue(c.slice(10, 12))
     const utc = daysFromCivil(y, mo, d) * 86400 + mi * 60 - me.ctl.cfg.utcOffsetMin * 60
-    const t = tx(me)
     if (!isValidCivil(y, mo, d) || digitsValue(c.slice(8, 10)) > 23 || digitsValue(c.slice(10, 12)) > 59 || utc < MIN_VALID_WALL) {
-        me.flash = t[T.BadClock]
+        me.flash = tt(me, T.BadClock)
         return
     }
     me.actions.push({ a: "setClock", utcS: utc })
-    message(me, t[T.ClockSet], hhmm(mi), "home")
+    message(me, tt(me, T.ClockSet), hhmm(mi), "home")
 }
 
 function zoneLabel(me: Menu, z: number): string {
-    return tx(me)[T.ZoneShort] + (z + 1)
+    return tt(me, T.ZoneShort) + (z + 1)
 }
 
 /** "T2 05:30" (weekday and time) or "23/11 05:30" (date and time) of a UTC time. */
@@ -790,20 +783,19 @@ function when(me: Menu, utcS: number, date: boolean): string {
     const l = toLocalSeconds(utcS, me.ctl.cfg.utcOffsetMin)
     const day = dayNumber(l)
     const c = civilFromDays(day)
-    return (date ? two(c.d) + "/" + two(c.m) : tx(me)[T.Days0 + weekday(day)]) + " " + hhmm(minuteOfDay(l))
+    return (date ? two(c.d) + "/" + two(c.m) : tt(me, T.Days0 + weekday(day))) + " " + hhmm(minuteOfDay(l))
 }
 
 function homeLines(me: Menu): string[] {
-    const t = tx(me)
     const st = me.ctl.status()
-    let right = me.link === LINK_UP ? t[T.LinkUp] : me.link === LINK_DOWN ? t[T.LinkDown] : ""
+    let right = me.link === LINK_UP ? tt(me, T.LinkUp) : me.link === LINK_DOWN ? tt(me, T.LinkDown) : ""
     const nAl = me.ctl.alarms.items.length
     if (nAl > 0) right += (right === "" ? "!" : " !") + nAl
     const top = leftRight(clockKnown(me) ? when(me, me.wall, false) : "--:--", right, me.cols)
 
     let state = ""
-    if (st.fault !== "") state = t[T.Fault] + " " + st.fault
-    else if (st.standby) state = t[T.Standby]
+    if (st.fault !== "") state = tt(me, T.Fault) + " " + st.fault
+    else if (st.standby) state = tt(me, T.Standby)
     else {
         let open = -1
         let count = 0
@@ -816,32 +808,31 @@ function homeLines(me: Menu): string[] {
             } else if (zs.remainingS > 0 && waiting < 0) waiting = z
         }
         const z = open >= 0 ? open : waiting
-        if (z >= 0) state = t[open >= 0 ? T.Watering : T.Waiting] + " " + zoneLabel(me, z) + " " + duration(st.zones[z].remainingS)
+        if (z >= 0) state = tt(me, open >= 0 ? T.Watering : T.Waiting) + " " + zoneLabel(me, z) + " " + duration(st.zones[z].remainingS)
         if (count > 1) state += " +" + (count - 1)
-        if (st.paused) state = state === "" ? t[T.Paused] : t[T.Paused] + " " + state
+        if (st.paused) state = state === "" ? tt(me, T.Paused) : tt(me, T.Paused) + " " + state
     }
 
-    let next = t[T.NoClock]
+    let next = tt(me, T.NoClock)
     if (clockKnown(me)) {
-        if (st.rainDelayUntil > me.wall) next = t[T.RainUntil] + " " + when(me, st.rainDelayUntil, true)
+        if (st.rainDelayUntil > me.wall) next = tt(me, T.RainUntil) + " " + when(me, st.rainDelayUntil, true)
         else {
             const ns = nextStart(me.ctl.programs, me.ctl.fired, localS(me), 7)
-            next = ns === null ? t[T.NoNext] : t[T.Next] + " " + when(me, ns.localS - me.ctl.cfg.utcOffsetMin * 60, false) + " " + t[T.ProgShort] + ns.program
+            next = ns === null ? tt(me, T.NoNext) : tt(me, T.Next) + " " + when(me, ns.localS - me.ctl.cfg.utcOffsetMin * 60, false) + " " + tt(me, T.ProgShort) + ns.program
         }
     }
     if (me.rows <= 2) return [top, state !== "" ? state : next]
-    return [top, state === "" ? t[T.Idle] : state, next, t[T.HomeHint]]
+    return [top, state === "" ? tt(me, T.Idle) : state, next, tt(me, T.HomeHint)]
 }
 
 function programSummary(me: Menu, p: Program): string {
-    const t = tx(me)
-    if (p.dayMode === DayMode.Odd) return t[T.OddDays]
-    if (p.dayMode === DayMode.Even) return t[T.EvenDays]
-    if (p.dayMode === DayMode.Interval) return t[T.Every] + " " + p.intervalDays + " " + t[T.DaysUnit]
-    if (p.weekdays === 127) return t[T.EveryDay]
+    if (p.dayMode === DayMode.Odd) return tt(me, T.OddDays)
+    if (p.dayMode === DayMode.Even) return tt(me, T.EvenDays)
+    if (p.dayMode === DayMode.Interval) return tt(me, T.Every) + " " + p.intervalDays + " " + tt(me, T.DaysUnit)
+    if (p.weekdays === 127) return tt(me, T.EveryDay)
     const parts: string[] = []
-    for (let i = 0; i < 7; i++) if ((p.weekdays & (1 << i)) !== 0) parts.push(t[T.DayShort0 + i])
-    return parts.join(t[T.DaySep])
+    for (let i = 0; i < 7; i++) if ((p.weekdays & (1 << i)) !== 0) parts.push(tt(me, T.DayShort0 + i))
+    return parts.join(tt(me, T.DaySep))
 }
 
 function startsText(me: Menu, starts: number[]): string {
@@ -851,35 +842,34 @@ function startsText(me: Menu, starts: number[]): string {
 }
 
 function listLines(me: Menu): string[] {
-    const t = tx(me)
     const s = me.screen
     const items: string[] = []
-    let title = t[T.MenuTitle]
+    let title = tt(me, T.MenuTitle)
     let first = T.Items0
     let n = ITEM_COUNT
     if (s === "progs") {
-        title = t[T.ProgsTitle]
+        title = tt(me, T.ProgsTitle)
         for (let i = 0; i < MAX_PROGRAMS; i++) {
             const p = me.ctl.programs[i]
-            let line = t[T.Empty]
-            if (p !== null) line = (p.startsMin.length > 0 ? hhmm(p.startsMin[0]) : "--:--") + " " + programSummary(me, p) + (p.enabled ? "" : " " + t[T.Off])
+            let line = tt(me, T.Empty)
+            if (p !== null) line = (p.startsMin.length > 0 ? hhmm(p.startsMin[0]) : "--:--") + " " + programSummary(me, p) + (p.enabled ? "" : " " + tt(me, T.Off))
             items.push(line)
         }
     } else if (s === "pact") {
         const p = me.ctl.programs[me.pid - 1]
-        title = t[T.ProgShort] + me.pid + (p === null ? "" : " " + programSummary(me, p) + (p.enabled ? "" : " " + t[T.Off]))
+        title = tt(me, T.ProgShort) + me.pid + (p === null ? "" : " " + programSummary(me, p) + (p.enabled ? "" : " " + tt(me, T.Off)))
         first = T.ProgActs0
         n = 4
     } else if (s === "lang") {
-        title = t[T.LangTitle]
+        title = tt(me, T.LangTitle)
         items.push("Tieng Viet")
         items.push("English")
     } else if (s === "settings") {
-        title = t[T.SettingsTitle]
+        title = tt(me, T.SettingsTitle)
         first = T.SettingItems0
         n = 5
     }
-    if (items.length === 0) for (let i = 0; i < n; i++) items.push(i === 1 && s === "menu" && me.ctl.paused ? t[T.Resume] : t[first + i])
+    if (items.length === 0) for (let i = 0; i < n; i++) items.push(i === 1 && s === "menu" && me.ctl.paused ? tt(me, T.Resume) : tt(me, first + i))
     n = items.length
     if (me.sel >= n) me.sel = n - 1
     const vis = me.rows >= 3 ? me.rows - 1 : me.rows
@@ -887,7 +877,7 @@ function listLines(me: Menu): string[] {
     if (top > n - vis) top = n - vis
     if (top < 0) top = 0
     const out: string[] = []
-    if (me.rows >= 3) out.push(leftRight(title, t[T.ListHint], me.cols))
+    if (me.rows >= 3) out.push(leftRight(title, tt(me, T.ListHint), me.cols))
     for (let i = top; i < top + vis && i < n; i++) out.push((i === me.sel ? ">" : " ") + (i + 1) + " " + items[i])
     return out
 }
@@ -898,44 +888,43 @@ function entry(me: Menu, current: string): string {
 }
 
 function pageLines(me: Menu): string[] {
-    const t = tx(me)
     const s = me.screen
     const nz = zoneCount(me)
-    const ok = "#:OK " + t[T.BackHint]
+    const ok = "#:OK " + tt(me, T.BackHint)
     const d = me.draft
-    const prog = t[T.ProgShort] + me.pid + ": "
+    const prog = tt(me, T.ProgShort) + me.pid + ": "
     const zname = me.ctl.cfg.zones[me.zone].name
     if (s === "msg") return ["", me.msg1, me.msg2, ""]
     if (s === "pin") {
         let stars = ""
         for (let i = 0; i < me.num.length; i++) stars += "*"
-        return [t[T.PinTitle], "PIN: " + stars + "_", "", t[T.BackHint]]
+        return [tt(me, T.PinTitle), "PIN: " + stars + "_", "", tt(me, T.BackHint)]
     }
-    if (s === "wzone") return [t[T.WaterTitle], t[T.ZoneAsk] + " (1-" + nz + "): " + entry(me, "" + (me.zone + 1)), zname, ok]
-    if (s === "wmin") return [zoneLabel(me, me.zone) + " " + zname, t[T.MinutesAsk] + " " + entry(me, "" + me.minutes), t[T.MinutesRange], ok]
+    if (s === "wzone") return [tt(me, T.WaterTitle), tt(me, T.ZoneAsk) + " (1-" + nz + "): " + entry(me, "" + (me.zone + 1)), zname, ok]
+    if (s === "wmin") return [zoneLabel(me, me.zone) + " " + zname, tt(me, T.MinutesAsk) + " " + entry(me, "" + me.minutes), tt(me, T.MinutesRange), ok]
     if (s === "wok") {
-        const main = zoneLabel(me, me.zone) + ": " + me.minutes + " " + t[T.Min]
+        const main = zoneLabel(me, me.zone) + ": " + me.minutes + " " + tt(me, T.Min)
         let detail = me.rows >= 4 ? zname : ""
-        if (me.force) detail = t[T.Forced]
-        else if (peakAhead(me, me.minutes * 60)) detail = t[T.PeakWarn]
-        if (me.fert) detail = t[T.Fert] + " " + me.product + ": " + me.doseMl + "ml"
-        const fertLine = !me.fertigationAvailable() ? t[T.FertNone] : t[me.fert ? T.FertOn : T.FertOff]
+        if (me.force) detail = tt(me, T.Forced)
+        else if (peakAhead(me, me.minutes * 60)) detail = tt(me, T.PeakWarn)
+        if (me.fert) detail = tt(me, T.Fert) + " " + me.product + ": " + me.doseMl + "ml"
+        const fertLine = !me.fertigationAvailable() ? tt(me, T.FertNone) : tt(me, me.fert ? T.FertOn : T.FertOff)
         // On a small display the start key must stay visible: the zone name gives way.
-        return me.rows >= 4 ? [main, detail, fertLine, t[T.StartHint]] : [fertLine, main, detail, t[T.StartHint]]
+        return me.rows >= 4 ? [main, detail, fertLine, tt(me, T.StartHint)] : [fertLine, main, detail, tt(me, T.StartHint)]
     }
-    if (s === "wprod") return [t[T.Fert], t[T.FertProduct] + " " + entry(me, "" + me.product), "1-99", ok]
-    if (s === "wml") return [t[T.Fert], t[T.FertMl] + " " + entry(me, "" + me.doseMl), "", ok]
-    if (s === "pause") return [t[T.PauseTitle], t[T.PauseAsk] + " " + entry(me, "0"), t[T.PauseZero], t[T.PauseHint]]
+    if (s === "wprod") return [tt(me, T.Fert), tt(me, T.FertProduct) + " " + entry(me, "" + me.product), "1-99", ok]
+    if (s === "wml") return [tt(me, T.Fert), tt(me, T.FertMl) + " " + entry(me, "" + me.doseMl), "", ok]
+    if (s === "pause") return [tt(me, T.PauseTitle), tt(me, T.PauseAsk) + " " + entry(me, "0"), tt(me, T.PauseZero), tt(me, T.PauseHint)]
     if (s === "ask") {
         const a = me.ask
-        const p = " " + t[T.ProgShort] + me.pid + "?"
-        let q = t[T.AckAllAsk]
-        if (a === "resume") q = t[T.ResumeAsk]
-        else if (a === "prun") q = t[T.RunAsk] + p
-        else if (a === "pdel") q = t[T.DelAsk] + p
-        else if (a === "standby") q = t[me.ctl.settings.standby ? T.StandbyOffAsk : T.StandbyOnAsk]
-        else if (a === "clear") q = t[T.ClearAsk] + " " + me.ctl.fault
-        return ["", q, t[T.YesNo], ""]
+        const p = " " + tt(me, T.ProgShort) + me.pid + "?"
+        let q = tt(me, T.AckAllAsk)
+        if (a === "resume") q = tt(me, T.ResumeAsk)
+        else if (a === "prun") q = tt(me, T.RunAsk) + p
+        else if (a === "pdel") q = tt(me, T.DelAsk) + p
+        else if (a === "standby") q = tt(me, me.ctl.settings.standby ? T.StandbyOffAsk : T.StandbyOnAsk)
+        else if (a === "clear") q = tt(me, T.ClearAsk) + " " + me.ctl.fault
+        return ["", q, tt(me, T.YesNo), ""]
     }
     if (s === "sensors") return sensorLines(me)
     if (s === "alarms") return alarmLines(me)
@@ -944,27 +933,27 @@ function pageLines(me: Menu): string[] {
         const text = c.slice(0, 4) + "-" + c.slice(4, 6) + "-" + c.slice(6, 8) + " " + c.slice(8, 10) + ":" + c.slice(10, 12)
         // Character position of digit `cur` in "YYYY-MM-DD HH:MM".
         const pos = me.cur + (me.cur >= 4 ? 1 : 0) + (me.cur >= 6 ? 1 : 0) + (me.cur >= 8 ? 1 : 0) + (me.cur >= 10 ? 1 : 0)
-        return [t[T.ClockTitle], text, fit("", pos) + "^", t[T.ClockHint]]
+        return [tt(me, T.ClockTitle), text, fit("", pos) + "^", tt(me, T.ClockHint)]
     }
-    if (s === "sbudget") return [t[T.SettingsTitle], t[T.GlobalBudget] + " " + entry(me, "" + me.ctl.settings.budgetPct) + " %", t[T.BudgetNote], ok]
+    if (s === "sbudget") return [tt(me, T.SettingsTitle), tt(me, T.GlobalBudget) + " " + entry(me, "" + me.ctl.settings.budgetPct) + " %", tt(me, T.BudgetNote), ok]
     if (s === "srain") {
         const until = me.ctl.settings.rainDelayUntil
-        return [t[T.SettingsTitle], t[T.RainAsk] + " " + entry(me, "0"), until > me.wall && clockKnown(me) ? t[T.RainUntil] + " " + when(me, until, true) : t[T.RainNote], ok]
+        return [tt(me, T.SettingsTitle), tt(me, T.RainAsk) + " " + entry(me, "0"), until > me.wall && clockKnown(me) ? tt(me, T.RainUntil) + " " + when(me, until, true) : tt(me, T.RainNote), ok]
     }
-    if (s === "spin") return [t[T.SettingsTitle], t[T.PinNew] + " " + entry(me, "____"), "PIN: " + t[me.ctl.settings.pinOn ? T.Enable : T.Off], t[T.PinHint]]
+    if (s === "spin") return [tt(me, T.SettingsTitle), tt(me, T.PinNew) + " " + entry(me, "____"), "PIN: " + tt(me, me.ctl.settings.pinOn ? T.Enable : T.Off), tt(me, T.PinHint)]
     if (d === null) return ["", "", "", ""]
     if (s === "edays") {
-        const title = prog + t[T.DaysTitle]
-        const hint = t[T.DaysHint]
-        if (d.dayMode === DayMode.Interval) return [title, t[T.Every] + " " + entry(me, "" + d.intervalDays) + " " + t[T.DaysUnit], t[T.IntervalLegend], hint]
+        const title = prog + tt(me, T.DaysTitle)
+        const hint = tt(me, T.DaysHint)
+        if (d.dayMode === DayMode.Interval) return [title, tt(me, T.Every) + " " + entry(me, "" + d.intervalDays) + " " + tt(me, T.DaysUnit), tt(me, T.IntervalLegend), hint]
         if (d.dayMode !== DayMode.Weekdays) return [title, programSummary(me, d), "", hint]
-        let main = t[T.DaysLabel] + " " + (d.weekdays === 0 ? "-" : programSummary(me, d))
+        let main = tt(me, T.DaysLabel) + " " + (d.weekdays === 0 ? "-" : programSummary(me, d))
         if (me.cols >= 20) {
             // "T2 .. T4 .. T6 .. ..": every day in its place, unchosen days dotted.
             main = ""
-            for (let i = 0; i < 7; i++) main += (i > 0 ? " " : "") + ((d.weekdays & (1 << i)) !== 0 ? t[T.Days0 + i].slice(0, 2) : "..")
+            for (let i = 0; i < 7; i++) main += (i > 0 ? " " : "") + ((d.weekdays & (1 << i)) !== 0 ? tt(me, T.Days0 + i).slice(0, 2) : "..")
         }
-        return [title, main, t[T.DayLegend], hint]
+        return [title, main, tt(me, T.DayLegend), hint]
     }
     if (s === "estart") {
         let cur = me.starts[me.slot] >= 0 ? hhmm(me.starts[me.slot]) : "--:--"
@@ -973,51 +962,49 @@ function pageLines(me: Menu): string[] {
             cur = ""
             for (let i = 0; i < 4; i++) cur += (i === 2 ? ":" : "") + (i < me.num.length ? me.num.slice(i, i + 1) : "_")
         }
-        return [prog + t[T.StartsTitle], t[T.StartN] + " " + (me.slot + 1) + ": " + cur, startsText(me, me.starts), t[T.StartsHint]]
+        return [prog + tt(me, T.StartsTitle), tt(me, T.StartN) + " " + (me.slot + 1) + ": " + cur, startsText(me, me.starts), tt(me, T.StartsHint)]
     }
     if (s === "ezone") {
-        const main = t[T.ZoneAsk] + " " + (me.edZone + 1) + ": " + entry(me, "" + Math.floor(d.zoneS[me.edZone] / 60)) + " " + t[T.Min]
-        return [prog + t[T.ZonesTitle], main, me.ctl.cfg.zones[me.edZone].name, t[T.ZonesHint]]
+        const main = tt(me, T.ZoneAsk) + " " + (me.edZone + 1) + ": " + entry(me, "" + Math.floor(d.zoneS[me.edZone] / 60)) + " " + tt(me, T.Min)
+        return [prog + tt(me, T.ZonesTitle), main, me.ctl.cfg.zones[me.edZone].name, tt(me, T.ZonesHint)]
     }
-    if (s === "ebudget") return [prog + t[T.BudgetTitle], t[T.BudgetLabel] + " " + entry(me, "" + d.budgetPct) + " %", t[T.BudgetNote], ok]
+    if (s === "ebudget") return [prog + tt(me, T.BudgetTitle), tt(me, T.BudgetLabel) + " " + entry(me, "" + d.budgetPct) + " %", tt(me, T.BudgetNote), ok]
     // esave
     const line1 = startsText(me, d.startsMin) + " " + programSummary(me, d)
     const parts: string[] = []
     for (let z = 0; z < d.zoneS.length; z++) if (d.zoneS[z] > 0) parts.push(zoneLabel(me, z) + ":" + Math.floor(d.zoneS[z] / 60))
-    let line2 = parts.length > 0 ? parts.join(" ") : t[T.ZoneAsk] + ": -"
+    let line2 = parts.length > 0 ? parts.join(" ") : tt(me, T.ZoneAsk) + ": -"
     if (d.budgetPct !== 100) line2 += " " + d.budgetPct + "%"
-    if (me.rows < 4) return ["", t[T.ProgShort] + me.pid + " " + t[T.SaveHint], line1 + " " + line2, ""]
-    return [t[T.SaveAsk] + " " + t[T.ProgShort] + me.pid + "?", line1, line2, t[T.SaveHint]]
+    if (me.rows < 4) return ["", tt(me, T.ProgShort) + me.pid + " " + tt(me, T.SaveHint), line1 + " " + line2, ""]
+    return [tt(me, T.SaveAsk) + " " + tt(me, T.ProgShort) + me.pid + "?", line1, line2, tt(me, T.SaveHint)]
 }
 
 function sensorLines(me: Menu): string[] {
-    const t = tx(me)
     const st = me.ctl.status()
     const nz = zoneCount(me)
     if (me.sel >= nz) me.sel = nz - 1
     const zc = me.ctl.cfg.zones[me.sel]
-    let reading = t[T.NoSensor]
+    let reading = tt(me, T.NoSensor)
     if (zc.sensor >= 0 && zc.sensor < st.sensors.length) {
         const v = st.soil[zc.sensor]
-        reading = (v === null ? "--" : tenths(v) + "%") + " " + t[T.Health0 + healthIndex(st.sensors[zc.sensor])]
+        reading = (v === null ? "--" : tenths(v) + "%") + " " + tt(me, T.Health0 + healthIndex(st.sensors[zc.sensor]))
     }
-    return [t[T.SensorsTitle] + " " + (me.sel + 1) + "/" + nz, zoneLabel(me, me.sel) + " " + reading, zc.name, t[T.Target] + " " + tenths(zc.targetTenths) + "% A/B"]
+    return [tt(me, T.SensorsTitle) + " " + (me.sel + 1) + "/" + nz, zoneLabel(me, me.sel) + " " + reading, zc.name, tt(me, T.Target) + " " + tenths(zc.targetTenths) + "% A/B"]
 }
 
 function alarmLines(me: Menu): string[] {
-    const t = tx(me)
     const items = me.ctl.alarms.items
     const n = items.length
-    if (n === 0) return [t[T.AlarmsTitle], t[T.NoAlarms], "", t[T.BackHint]]
+    if (n === 0) return [tt(me, T.AlarmsTitle), tt(me, T.NoAlarms), "", tt(me, T.BackHint)]
     if (me.sel >= n) me.sel = n - 1
     const a = items[n - 1 - me.sel]
     const k = wordIndex(ALARM_KINDS, a.kind)
-    let main = k >= 0 ? t[T.AlarmNames0 + k] : a.kind
+    let main = k >= 0 ? tt(me, T.AlarmNames0 + k) : a.kind
     const sensor = a.kind === "sensor"
-    if (a.zone >= 0) main += " " + t[sensor ? T.SensorShort : T.ZoneShort] + (a.zone + 1)
+    if (a.zone >= 0) main += " " + tt(me, sensor ? T.SensorShort : T.ZoneShort) + (a.zone + 1)
     const h = sensor ? healthIndex(a.reason) : 4
-    let detail = h < 4 ? t[T.Health0 + h] : a.reason
+    let detail = h < 4 ? tt(me, T.Health0 + h) : a.reason
     if (a.t >= MIN_VALID_WALL) detail += " " + when(me, a.t, true)
     if (a.repeats > 0) detail += " x" + (a.repeats + 1)
-    return [t[T.AlarmsTitle] + " " + (me.sel + 1) + "/" + n, main, detail, t[T.AlarmHint]]
+    return [tt(me, T.AlarmsTitle) + " " + (me.sel + 1) + "/" + n, main, detail, tt(me, T.AlarmHint)]
 }

@@ -26,7 +26,7 @@ import type { Job } from "../jobs"
 import { CommandResult } from "../types"
 import { fit, hhmm } from "./fmt"
 import type { MenuAction } from "./menu"
-import { ALARM_KINDS, errorText, T, texts, wordIndex } from "./text"
+import { ALARM_KINDS, errorText, T, text, wordIndex } from "./text"
 
 // The same values as menu.ts's (test/menu/mini.test.ts checks it): copied, not imported,
 // because importing them would bring menu.ts into the connected image.
@@ -95,7 +95,6 @@ export class MiniMenu {
         if (key.length !== 1 || KEYS.indexOf(key) < 0) return
         this.lastKey = monoS
         this.flash = ""
-        const t = tx(this)
         const d = "0123456789".indexOf(key)
         const items = this.ctl.alarms.items
         // A zone digit (or "A") on the home screen opens the zone screen and counts there.
@@ -103,7 +102,7 @@ export class MiniMenu {
         const s = this.screen
         if (key === STOP_KEY) {
             go(this, "home")
-            if (command(this, { k: "stopAll" })) this.flash = t[T.Stopped1]
+            if (command(this, { k: "stopAll" })) this.flash = tt(this, T.Stopped1)
         } else if (s === "home") {
             if (key === "#" || key === "C") go(this, "alarms")
         } else if (key === "*") {
@@ -111,7 +110,7 @@ export class MiniMenu {
             else go(this, s === "wmin" ? "wzone" : "home")
         } else if (s === "alarms") {
             // The newest alarm is shown; acknowledging it shows the next.
-            if (key === "#" && items.length > 0 && command(this, { k: "ackAlarm", id: items[items.length - 1].id })) this.flash = t[T.Acked]
+            if (key === "#" && items.length > 0 && command(this, { k: "ackAlarm", id: items[items.length - 1].id })) this.flash = tt(this, T.Acked)
         } else if (d >= 0) {
             // Up to 3 digits (a 4th starts again); zone numbers never get past 2 (zoneKey).
             this.num = (this.num >= 0 && this.num < 100 ? this.num * 10 : 0) + d
@@ -123,12 +122,12 @@ export class MiniMenu {
             // The minutes screen shows the zone and the minutes: its "#" is the confirmation.
             const v = this.num >= 0 ? this.num : this.minutes
             this.num = -1
-            if (v < 1 || v > MAX_MINUTES) this.flash = t[T.MinutesRange]
+            if (v < 1 || v > MAX_MINUTES) this.flash = tt(this, T.MinutesRange)
             else {
                 this.minutes = v
                 if (command(this, { k: "run", zone: this.zone, seconds: v * 60 })) {
                     go(this, "home")
-                    this.flash = t[T.Started]
+                    this.flash = tt(this, T.Started)
                 }
             }
         }
@@ -150,8 +149,9 @@ export class MiniMenu {
 // Module functions rather than methods: a method also costs an entry in the class's
 // prototype (64 KB limit on the firmware's function code).
 
-function tx(me: MiniMenu): string[] {
-    return texts(me.ctl.settings.lang)
+/** A text in the controller's language (text(): only the texts shown take heap). */
+function tt(me: MiniMenu, i: number): string {
+    return text(me.ctl.settings.lang, i)
 }
 
 function go(me: MiniMenu, screen: string): void {
@@ -175,7 +175,7 @@ function zoneKey(me: MiniMenu, ok: boolean): void {
     const nz = me.ctl.cfg.zones.length
     const v = me.num
     if (v < 1 || v > nz) {
-        me.flash = tx(me)[T.NoSuchZone] + (v >= 0 ? " " + v : "")
+        me.flash = tt(me, T.NoSuchZone) + (v >= 0 ? " " + v : "")
         me.num = -1
     } else if (ok || v * 10 > nz || v > 9) {
         me.zone = v - 1
@@ -186,26 +186,25 @@ function zoneKey(me: MiniMenu, ok: boolean): void {
 /** "T2 05:30": local weekday and time of a UTC time. */
 function when(me: MiniMenu, utcS: number): string {
     const l = utcS + me.ctl.cfg.utcOffsetMin * 60
-    return tx(me)[T.Days0 + weekday(dayNumber(l))] + " " + hhmm(minuteOfDay(l))
+    return tt(me, T.Days0 + weekday(dayNumber(l))) + " " + hhmm(minuteOfDay(l))
 }
 
 /** The screen as [title, main, detail, hint]; render() keeps what the display has room for. */
 function lines(me: MiniMenu): string[] {
-    const t = tx(me)
     const s = me.screen
     const nz = me.ctl.cfg.zones.length
     const typed = me.num >= 0 ? me.num + "_" : ""
-    const back = "#:OK " + t[T.BackHint]
+    const back = "#:OK " + tt(me, T.BackHint)
     const items = me.ctl.alarms.items
     const n = items.length
-    if (s === "wzone") return [t[T.WaterTitle], t[T.ZoneAsk] + " (1-" + nz + "): " + typed, "", back]
-    if (s === "wmin") return [t[T.WaterTitle], t[T.ZoneShort] + (me.zone + 1) + " " + t[T.MinutesAsk] + " " + (typed !== "" ? typed : me.minutes), "", t[T.StartHint]]
+    if (s === "wzone") return [tt(me, T.WaterTitle), tt(me, T.ZoneAsk) + " (1-" + nz + "): " + typed, "", back]
+    if (s === "wmin") return [tt(me, T.WaterTitle), tt(me, T.ZoneShort) + (me.zone + 1) + " " + tt(me, T.MinutesAsk) + " " + (typed !== "" ? typed : me.minutes), "", tt(me, T.StartHint)]
     if (s === "alarms") {
-        if (n === 0) return [t[T.AlarmsTitle], t[T.NoAlarms], "", t[T.BackHint]]
+        if (n === 0) return [tt(me, T.AlarmsTitle), tt(me, T.NoAlarms), "", tt(me, T.BackHint)]
         const a = items[n - 1]
         const k = wordIndex(ALARM_KINDS, a.kind)
-        const main = (k >= 0 ? t[T.AlarmNames0 + k] : a.kind) + (a.zone >= 0 ? " #" + (a.zone + 1) : "")
-        return [t[T.AlarmsTitle] + " " + n, main, a.reason + (a.t >= MIN_VALID_WALL ? " " + when(me, a.t) : ""), back]
+        const main = (k >= 0 ? tt(me, T.AlarmNames0 + k) : a.kind) + (a.zone >= 0 ? " #" + (a.zone + 1) : "")
+        return [tt(me, T.AlarmsTitle) + " " + n, main, a.reason + (a.t >= MIN_VALID_WALL ? " " + when(me, a.t) : ""), back]
     }
     // home: the run that waters (else the first one waiting), in minutes left. Read from the
     // controller's jobs rather than status(), which builds every zone's record each second.
@@ -213,21 +212,21 @@ function lines(me: MiniMenu): string[] {
     const known = me.wall >= MIN_VALID_WALL
     let job: Job | null = null
     for (const j of c.jobs) if (!j.cancelled && (job === null || (j.running && !job.running))) job = j
-    let state = job === null ? "" : t[job.running ? T.Watering : T.Waiting] + " " + t[T.ZoneShort] + (job.zone + 1) + " " + Math.ceil(job.remainingS / 60) + " " + t[T.Min]
-    if (c.paused) state = t[T.Paused] + " " + state
-    if (c.settings.standby) state = t[T.Standby]
-    if (c.fault !== "") state = t[T.Fault] + " " + c.fault
-    let next = t[T.NoClock]
+    let state = job === null ? "" : tt(me, job.running ? T.Watering : T.Waiting) + " " + tt(me, T.ZoneShort) + (job.zone + 1) + " " + Math.ceil(job.remainingS / 60) + " " + tt(me, T.Min)
+    if (c.paused) state = tt(me, T.Paused) + " " + state
+    if (c.settings.standby) state = tt(me, T.Standby)
+    if (c.fault !== "") state = tt(me, T.Fault) + " " + c.fault
+    let next = tt(me, T.NoClock)
     if (known) {
         const off = c.cfg.utcOffsetMin * 60
         const ns = nextStart(c.programs, c.fired, me.wall + off, 7)
-        if (c.settings.rainDelayUntil > me.wall) next = t[T.RainUntil] + " " + when(me, c.settings.rainDelayUntil)
-        else next = ns === null ? t[T.NoNext] : t[T.Next] + " " + when(me, ns.localS - off) + " " + t[T.ProgShort] + ns.program
+        if (c.settings.rainDelayUntil > me.wall) next = tt(me, T.RainUntil) + " " + when(me, c.settings.rainDelayUntil)
+        else next = ns === null ? tt(me, T.NoNext) : tt(me, T.Next) + " " + when(me, ns.localS - off) + " " + tt(me, T.ProgShort) + ns.program
     }
-    const right = (me.link === LINK_UP ? t[T.LinkUp] : me.link === LINK_DOWN ? t[T.LinkDown] : "") + (n > 0 ? " !" + n : "")
+    const right = (me.link === LINK_UP ? tt(me, T.LinkUp) : me.link === LINK_DOWN ? tt(me, T.LinkDown) : "") + (n > 0 ? " !" + n : "")
     // Clock on the left, link and alarms right-aligned; short of room the weekday goes first.
     const clock = known ? when(me, me.wall) : "--:--"
     const room = me.cols - right.length - 1
     const top = fit(clock.length > room ? clock.slice(clock.length - 5) : clock, room) + " " + right
-    return [top, state !== "" ? state : t[T.Idle], me.rows < 4 && state !== "" ? state : next, "1-" + nz + ":" + t[T.Watering] + " #:" + t[T.Items4]]
+    return [top, state !== "" ? state : tt(me, T.Idle), me.rows < 4 && state !== "" ? state : next, "1-" + nz + ":" + tt(me, T.Watering) + " #:" + tt(me, T.Items4)]
 }

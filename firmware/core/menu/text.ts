@@ -596,6 +596,38 @@ export function texts(lang: number): string[] {
     return tables[i]
 }
 
+const found: (string | null)[][] = [[], []]
+
+/**
+ * Text i (a T) of a language, found in the table on first use and kept. Unlike texts(), only
+ * the texts a screen shows take heap: the whole table, split, is about 5 KB per language,
+ * and the connected box's heap is shared with the MQTT link (ESP32 runtime heap: 64 KB).
+ */
+export function text(lang: number, i: number): string {
+    const l = lang === 1 ? 1 : 0
+    const block = l === 1 ? EN_TEXT : VI_TEXT
+    const c = found[l]
+    if (c.length === 0) {
+        // One slot per line (one indexOf step each: the VM's loop budget).
+        let q = 0
+        while (q >= 0) {
+            c.push(null)
+            q = block.indexOf("\n", q)
+            if (q >= 0) q++
+        }
+    }
+    if (i < 0 || i >= c.length) return ""
+    const hit = c[i]
+    if (hit !== null) return hit
+    let p = 0
+    for (let k = 0; k < i; k++) p = block.indexOf("\n", p) + 1
+    const e = block.indexOf("\n", p)
+    const line = e < 0 ? block.slice(p) : block.slice(p, e)
+    const t = line.slice(line.indexOf("=") + 1)
+    c[i] = t
+    return t
+}
+
 /** Position of `word` in a space-separated list, or -1. */
 export function wordIndex(list: string, word: string): number {
     return splitAt(list, " ").indexOf(word)
@@ -604,5 +636,5 @@ export function wordIndex(list: string, word: string): number {
 /** A command's error code in words; unknown codes are shown as they are. */
 export function errorText(lang: number, code: string): string {
     const i = wordIndex(ERROR_CODES, code)
-    return i < 0 ? code : texts(lang)[T.Err0 + i]
+    return i < 0 ? code : text(lang, T.Err0 + i)
 }

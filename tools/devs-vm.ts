@@ -88,6 +88,19 @@ export function connectedDefaultProfile(): object {
     return { ...JSON.parse(readFileSync(path.join(REPO_ROOT, "devicescript.json"), "utf8")), link: "mqtt" }
 }
 
+/** Calls onLine with every whole line a `devs run` process prints on `out`, colours removed
+ *  (the VM's own lines start with "WASM> "). */
+export function eachLine(out: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+    let pending = ""
+    out.setEncoding("utf8")
+    out.on("data", (chunk: string) => {
+        pending += chunk
+        const parts = pending.split("\n")
+        pending = parts.pop() ?? ""
+        for (const raw of parts) onLine(raw.replace(ANSI, ""))
+    })
+}
+
 export interface VmRun {
     /** Lines the program printed (console.log), without the "WASM> " prefix and colours. */
     lines: string[]
@@ -116,26 +129,18 @@ export async function runDevs(bytecode: string, until: string, timeoutMs: number
     const t0 = Date.now()
     const child = spawn(DEVS, ["run", "--tcp", bytecode], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
     const lines: string[] = []
-    let pending = ""
     const end = await new Promise<string>(resolve => {
         const timer = setTimeout(() => resolve("timeout"), timeoutMs)
         const finish = (why: string) => {
             clearTimeout(timer)
             resolve(why)
         }
-        child.stdout.setEncoding("utf8")
-        child.stdout.on("data", (chunk: string) => {
-            pending += chunk
-            const parts = pending.split("\n")
-            pending = parts.pop() ?? ""
-            for (const raw of parts) {
-                const line = raw.replace(ANSI, "")
-                if (!line.startsWith("WASM> ")) continue
-                const text = line.slice(6)
-                lines.push(text)
-                if (text.includes(until)) finish("done")
-                if (text.startsWith("PANIC") || text.startsWith("Exception:")) finish("panic")
-            }
+        eachLine(child.stdout, line => {
+            if (!line.startsWith("WASM> ")) return
+            const text = line.slice(6)
+            lines.push(text)
+            if (text.includes(until)) finish("done")
+            if (text.startsWith("PANIC") || text.startsWith("Exception:")) finish("panic")
         })
         child.on("exit", () => finish("exit"))
     })

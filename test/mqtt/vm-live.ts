@@ -7,11 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { rmSync } from "node:fs"
 import net from "node:net"
 import path from "node:path"
-import { REPO_ROOT, SIM_FLASH } from "../../tools/devs-vm"
+import { eachLine, REPO_ROOT, SIM_FLASH } from "../../tools/devs-vm"
 
 const DEVS = path.join(REPO_ROOT, "node_modules", ".bin", "devs")
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g
 
 export class LiveVm {
     lines: string[] = []
@@ -23,17 +21,9 @@ export class LiveVm {
     private constructor(child: ChildProcess, bus: net.Server) {
         this.child = child
         this.bus = bus
-        let pending = ""
-        child.stdout!.setEncoding("utf8")
-        child.stdout!.on("data", (chunk: string) => {
-            pending += chunk
-            const parts = pending.split("\n")
-            pending = parts.pop() ?? ""
-            for (const raw of parts) {
-                const line = raw.replace(ANSI, "")
-                if (!line.startsWith("WASM> ")) continue
-                this.lines.push(line.slice(6))
-            }
+        eachLine(child.stdout!, line => {
+            if (!line.startsWith("WASM> ")) return
+            this.lines.push(line.slice(6))
             this.wake()
         })
         child.stderr!.on("data", () => {})

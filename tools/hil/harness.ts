@@ -17,12 +17,10 @@
 import { spawn, type ChildProcess } from "node:child_process"
 import { rmSync } from "node:fs"
 import path from "node:path"
-import { REPO_ROOT, SIM_FLASH } from "../devs-vm"
+import { eachLine, REPO_ROOT, SIM_FLASH } from "../devs-vm"
 import { SimBox, SLOT_INJECTOR, SLOT_MASTER, SLOT_PUMP, SLOT_ZONE0 } from "./bus"
 import { FarmIo } from "./farm-io"
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g
 const DEVS_JS = path.join(REPO_ROOT, "node_modules", "@devicescript", "cli", "devicescript")
 const HEAP_PROBE = path.join(REPO_ROOT, "tools", "hil", "heap-probe.cjs")
 /** Device id of the VM on the bus (not the `devs run --test` one, which main.ts ends early). */
@@ -134,14 +132,7 @@ export class Hil {
         const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
         this.vm = child
         this.boots.push(Date.now())
-        let pending = ""
-        child.stdout!.setEncoding("utf8")
-        child.stdout!.on("data", (chunk: string) => {
-            pending += chunk
-            const parts = pending.split("\n")
-            pending = parts.pop() ?? ""
-            for (const raw of parts) this.onLine(raw.replace(ANSI, ""))
-        })
+        eachLine(child.stdout!, line => this.onLine(line))
         child.stderr!.on("data", () => {})
         await this.waitForLine(ready, 30_000, this.log.length)
     }

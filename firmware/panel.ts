@@ -15,20 +15,31 @@
 import * as ds from "@devicescript/core"
 import type { MenuAction } from "./core/menu/menu"
 import type { Controller } from "./core/controller"
+import type { CommandResult } from "./core/types"
 import { defaultPanel, PanelConfig } from "./core/menu/panel-profile"
 import { DEBOUNCE_SCANS, Keypad, SCAN_MS } from "./keypad"
 import { Lcd } from "./lcd"
 import { errText, logLine } from "./log"
 import { Shell } from "./shell"
 
-/** Makes the panel's menu: the full Menu (offline box) or the MiniMenu (connected box). The
- *  panel only calls what both have (press, tick, render, takeActions, send, link, timeoutS),
- *  so it does not pull either into the image by itself. */
-export type MenuFactory = (ctl: Controller, rows: number, cols: number) => any
+/** What the panel uses of a menu: the full Menu (offline box) and the MiniMenu (connected
+ *  box) both have it. A type only, so the panel pulls neither into the image by itself. */
+export interface PanelMenu {
+    timeoutS: number
+    link: string
+    send: ((cmd: any) => CommandResult) | null
+    press(key: string, monoS: number, wallS: number): void
+    tick(monoS: number, wallS: number): void
+    render(): string[]
+    takeActions(): MenuAction[]
+}
+
+/** Makes the panel's menu. */
+export type MenuFactory = (ctl: Controller, rows: number, cols: number) => PanelMenu
 
 export class Panel {
     readonly shell: Shell
-    readonly menu: any
+    readonly menu: PanelMenu
     readonly keypad: Keypad
     readonly lcd: Lcd
     drawing = false

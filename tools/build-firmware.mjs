@@ -25,7 +25,6 @@
 import { spawn, spawnSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import net from "node:net"
 import { dirname, isAbsolute, join, relative, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
@@ -333,15 +332,14 @@ const HEAP_LIMIT = 65536
  * { live, used, total } peaks in bytes, or a string saying why it could not measure.
  */
 async function measureHeap(file) {
-    const bus = net.createServer((s) => {
-        s.on("data", () => {})
-        s.on("error", () => {})
-    })
-    const busy = await new Promise((res) => {
-        bus.once("error", (e) => res(e.message))
-        bus.listen(8082, "127.0.0.1", () => res(""))
-    })
-    if (busy !== "") return "port 8082 is busy (another DeviceScript VM is running)"
+    const { tsImport } = await import("tsx/esm/api")
+    const vm = await tsImport(join(ROOT, "tools", "devs-vm.ts"), import.meta.url)
+    let bus
+    try {
+        bus = await vm.hostSilentBus()
+    } catch (e) {
+        return `${e.message} (another DeviceScript VM is running?)`
+    }
     const peak = { live: 0, used: 0, total: 0 }
     const child = spawn(process.execPath, ["-r", join(ROOT, "tools", "hil", "heap-probe.cjs"), DEVS_CLI, "run", "--tcp", file], {
         cwd: ROOT,

@@ -88,6 +88,20 @@ export function connectedDefaultProfile(): object {
     return { ...JSON.parse(readFileSync(path.join(REPO_ROOT, "devicescript.json"), "utf8")), link: "mqtt" }
 }
 
+/** Hosts a silent Jacdac bus on 127.0.0.1:8082, which `devs run --tcp` insists on; rejects
+ *  with a clear message when the port is taken. Close it when the VM is gone. */
+export async function hostSilentBus(): Promise<net.Server> {
+    const bus = net.createServer(s => {
+        s.on("data", () => {})
+        s.on("error", () => {})
+    })
+    await new Promise<void>((resolve, reject) => {
+        bus.once("error", e => reject(new Error(`cannot host the Jacdac bus on 127.0.0.1:${JACDAC_TCP_PORT}: ${e.message}`)))
+        bus.listen(JACDAC_TCP_PORT, "127.0.0.1", () => resolve())
+    })
+    return bus
+}
+
 /** Calls onLine with every whole line a `devs run` process prints on `out`, colours removed
  *  (the VM's own lines start with "WASM> "). */
 export function eachLine(out: NodeJS.ReadableStream, onLine: (line: string) => void): void {
@@ -118,14 +132,7 @@ export const SIM_FLASH = path.join(REPO_ROOT, ".devicescript", "flash", "sim.bin
  */
 export async function runDevs(bytecode: string, until: string, timeoutMs: number, keepFlash = false): Promise<VmRun> {
     if (!keepFlash) rmSync(SIM_FLASH, { force: true })
-    const bus = net.createServer(s => {
-        s.on("data", () => {})
-        s.on("error", () => {})
-    })
-    await new Promise<void>((resolve, reject) => {
-        bus.once("error", e => reject(new Error(`cannot host the Jacdac bus on 127.0.0.1:${JACDAC_TCP_PORT}: ${e.message}`)))
-        bus.listen(JACDAC_TCP_PORT, "127.0.0.1", () => resolve())
-    })
+    const bus = await hostSilentBus()
     const t0 = Date.now()
     const child = spawn(DEVS, ["run", "--tcp", bytecode], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
     const lines: string[] = []

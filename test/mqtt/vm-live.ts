@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { rmSync } from "node:fs"
 import net from "node:net"
 import path from "node:path"
-import { eachLine, REPO_ROOT, SIM_FLASH } from "../../tools/devs-vm"
+import { eachLine, hostSilentBus, REPO_ROOT, SIM_FLASH } from "../../tools/devs-vm"
 
 const DEVS = path.join(REPO_ROOT, "node_modules", ".bin", "devs")
 
@@ -41,14 +41,7 @@ export class LiveVm {
 
     static async start(bytecode: string, keepFlash: boolean): Promise<LiveVm> {
         if (!keepFlash) rmSync(SIM_FLASH, { force: true })
-        const bus = net.createServer(s => {
-            s.on("data", () => {})
-            s.on("error", () => {})
-        })
-        await new Promise<void>((resolve, reject) => {
-            bus.once("error", e => reject(new Error(`cannot host the Jacdac bus on 127.0.0.1:8082: ${e.message}`)))
-            bus.listen(8082, "127.0.0.1", () => resolve())
-        })
+        const bus = await hostSilentBus()
         const child = spawn(DEVS, ["run", "--tcp", bytecode], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] })
         return new LiveVm(child, bus)
     }

@@ -273,21 +273,17 @@ export class Controller {
         startPump(this, m, ttp)
         decideInjector(this, inp.tankOk)
         const sup = this.flowSup
-        if (sup !== null) {
+        if (sup !== null && sup.version !== this.learnedVersion) {
             // Learned flows changed: persist them.
-            let sig = sup.masks.length * 7919
-            for (let i = 0; i < sup.flows.length; i++) sig = (sig * 31 + sup.flows[i] + sup.masks[i]) % 1000003
-            if (sig !== this.learnedCount) {
-                this.learnedCount = sig
-                write(this, FLOW_KEY, encodeFlow(sup.masks, sup.flows))
-            }
+            this.learnedVersion = sup.version
+            write(this, FLOW_KEY, encodeFlow(sup.masks, sup.flows))
         }
         checkInvariants(this, m, ttp)
         return output(this)
     }
 
-    /** Signature of the learned flows last persisted. */
-    learnedCount = 0
+    /** The flow supervisor's version last persisted. */
+    learnedVersion = 0
 
     /** Longest cycle a job may run so that the watchdog never has to step in. */
     segmentCapS(z: number): number {

@@ -63,6 +63,9 @@ export class FlowSupervisor {
     /** Learned normal flow per open-zone mask, mL/min. */
     masks: number[] = []
     flows: number[] = []
+    /** Counts changes to masks/flows by learning or relearning (the controller persists them
+     *  when it moves). */
+    version = 0
     /** Per-run averages not yet enough to learn from, per mask (RAM only). */
     histMask: number[] = []
     hist: number[][] = []
@@ -189,6 +192,7 @@ export class FlowSupervisor {
         this.flows = flows
         this.histMask = []
         this.hist = []
+        this.version++
     }
 }
 
@@ -251,4 +255,5 @@ function setLearned(me: FlowSupervisor, mask: number, flow: number): void {
     }
     me.masks.push(mask)
     me.flows.push(flow)
+    me.version++
 }

@@ -1,6 +1,6 @@
 // Capacitive soil-moisture probes on ADC pins.
 //
-// Sensor k of the core (ZoneConfig.sensor = k) is the probe wired to zones[k].soilPin, so two
+// Sensor k of the core (ZoneConfig.sensor or rowSensor = k) is the probe wired to zones[k].soilPin, so two
 // zones may share one probe and soil[k] is null when zone k has no probe.
 //
 // Raw scale: the DeviceScript runtime returns an analog pin's value as adc/65536 (0..1); we
@@ -41,10 +41,14 @@ export function rawToTenths(raw: number, dryRaw: number, wetRaw: number): number
     return Math.round(((dryRaw - raw) * WET_TENTHS) / span)
 }
 
-/** Number of entries the core's soil array needs (highest sensor index + 1). */
+/** Number of entries the core's soil array needs (highest sensor index + 1, counting the
+ *  probes between the rows). */
 export function sensorCount(cfg: CoreConfig): number {
     let n = 0
-    for (const z of cfg.zones) if (z.sensor + 1 > n) n = z.sensor + 1
+    for (const z of cfg.zones) {
+        if (z.sensor + 1 > n) n = z.sensor + 1
+        if (z.rowSensor !== undefined && z.rowSensor + 1 > n) n = z.rowSensor + 1
+    }
     return n
 }
 

@@ -268,7 +268,8 @@ export class FarmSim {
             if (this.probes.probes[z] === null) continue
             // An idle zone's soil is at most an hour old; a watered one changes fast, so catch up.
             if (this.rate[z] > 0) this.advanceZone(z, t)
-            this.soil[z] = this.probes.read(z, this.zones[z].thetaWetted, temp, t)
+            const rz = this.zones[z]
+            this.soil[z] = this.probes.read(z, this.farm.zones[z].probeBetweenRows ? rz.thetaUnwetted : rz.thetaWetted, temp, t)
         }
     }
 
@@ -315,12 +316,18 @@ export class FarmSim {
         let next = (Math.floor(t / TICK_S) + 1) * TICK_S
         if (this.fineTickS > 0 && (t < this.fineUntil || this.injectorOn)) next = Math.min(next, t + this.fineTickS)
         else {
-            // An idle strategy with no water moving: jump to its wake-up, the next probe reading
-            // or `end`, on the grid (nothing it reads changes in between).
-            const wake = this.op.pumpFlowLph === 0 && this.op.pumpPowerW === 0 ? this.strategy.idleUntil?.(t) : undefined
+            // A strategy whose outputs hold, with no water moving or no instrument counting it
+            // (a tick only feeds the meter and the tank): jump to its wake-up, the next probe
+            // reading or `end`, on the grid (nothing it reads changes in between). Zones are
+            // brought up to every probe reading that falls on an hour boundary; with readings
+            // off that grid the jump stops at each hour too, so idle zones' soil is read as
+            // when every tick is taken.
+            const still = (this.meter === null && this.tank === null) || (this.op.pumpFlowLph === 0 && this.op.pumpPowerW === 0)
+            const wake = still ? this.strategy.idleUntil?.(t) : undefined
             if (wake !== undefined && wake > next) {
                 const probe = (Math.floor(t / this.probeEveryS) + 1) * this.probeEveryS
-                next = Math.max(next, Math.ceil(Math.min(wake, probe, end) / TICK_S) * TICK_S)
+                const hour = HOUR_S % this.probeEveryS === 0 ? Infinity : (Math.floor(t / HOUR_S) + 1) * HOUR_S
+                next = Math.max(next, Math.ceil(Math.min(wake, probe, hour, end) / TICK_S) * TICK_S)
             }
         }
         const f = this.faultSchedule?.nextAtS ?? Infinity

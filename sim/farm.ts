@@ -34,8 +34,11 @@ export interface FarmZone {
     emittersPerPlant: number
     emitter: EmitterSpec
     elevationM: number
-    /** A capacitive probe sits in this zone, beside a dripper (profile sensor index = zone index). */
+    /** A capacitive probe sits in this zone (profile sensor index = zone index)... */
     probe: boolean
+    /** ...between the rows, in soil the drippers do not wet (JSON "probe": "between-rows"),
+     *  rather than beside a dripper (JSON true). */
+    probeBetweenRows: boolean
     wettedFraction: number
     bulbRootFraction: number
 }
@@ -146,7 +149,7 @@ function parseZone(c: Checker, x: unknown, i: number, defaults: { bulbRootFracti
     const wettedFraction = c.num(z.wettedFraction, `${at}.wettedFraction`, 0.05, 1, crop.wettedFraction)
     const bulbRootFraction = c.num(z.bulbRootFraction, `${at}.bulbRootFraction`, 0, 1, defaults.bulbRootFraction)
     if (bulbRootFraction < wettedFraction) c.fail(`${at}.bulbRootFraction`, `must be at least the wetted fraction (${wettedFraction})`)
-    if (typeof z.probe !== "boolean") c.fail(`${at}.probe`, "must be true or false")
+    if (typeof z.probe !== "boolean" && z.probe !== "between-rows") c.fail(`${at}.probe`, 'must be true (beside a dripper), "between-rows" or false')
     return {
         index: i,
         name: c.str(z.name, `${at}.name`),
@@ -158,7 +161,8 @@ function parseZone(c: Checker, x: unknown, i: number, defaults: { bulbRootFracti
         emittersPerPlant: c.int(z.emittersPerPlant, `${at}.emittersPerPlant`, 1, 50),
         emitter: type === "compensating" ? compensatingEmitter(lph) : turbulentEmitter(lph),
         elevationM: c.num(z.elevationM, `${at}.elevationM`, -50, 50, 0),
-        probe: z.probe === true,
+        probe: z.probe === true || z.probe === "between-rows",
+        probeBetweenRows: z.probe === "between-rows",
         wettedFraction,
         bulbRootFraction: Math.max(bulbRootFraction, wettedFraction),
     }
@@ -263,6 +267,9 @@ export function parseFarm(json: unknown, baseDir: string, source: string): Farm 
         zones.forEach((z, i) => {
             const s = profile!.config.zones[i].sensor
             if (s >= 0 && !zones[s]?.probe) c.fail(`zones[${s}].probe`, `profile zone ${i} reads sensor ${s}, but that zone has no probe`)
+            if (s >= 0 && zones[s]?.probeBetweenRows) c.fail(`zones[${s}].probe`, `profile zone ${i} reads sensor ${s} as its bulb probe, but that probe is between the rows`)
+            const rs = profile!.config.zones[i].rowSensor ?? -1
+            if (rs >= 0 && !zones[rs]?.probeBetweenRows) c.fail(`zones[${rs}].probe`, `profile zone ${i} reads sensor ${rs} as its probe between the rows, but that zone has none there`)
         })
     }
     if (c.errors.length > 0 || profile === null) throw new FarmError(source, c.errors)

@@ -16,7 +16,7 @@ import { advanceDose, Dose, DosePhase, doseError, injectedMl, newDoseState } fro
 import { bitCount, FlowSupervisor, FlowVerdict } from "./flow"
 import { dayNumber, minuteOfDay, toLocalSeconds } from "./calendar"
 import { Job, nextSegment } from "./jobs"
-import { moistureFactorPct, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
+import { moistureFactorPct, zoneTargetTenths, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
 import {
     decodeFired,
     decodeProgram,
@@ -161,13 +161,17 @@ export class Controller {
             this.programs.push(null)
             this.fired.push(0)
         }
+        // Probes a zone reads: its bulb probe and any probe between its rows.
         let sensorCount = 0
-        for (const z of cfg.zones) if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
+        for (const z of cfg.zones) {
+            if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
+            if (z.rowSensor !== undefined && z.rowSensor + 1 > sensorCount) sensorCount = z.rowSensor + 1
+        }
         if (cfg.flow !== undefined && cfg.flow.present) this.flowSup = new FlowSupervisor(cfg.flow)
         for (let i = 0; i < sensorCount; i++) {
             this.sensors.push(newSensorTrack(0))
             let used = false
-            for (const z of cfg.zones) if (z.sensor === i) used = true
+            for (const z of cfg.zones) if (z.sensor === i || z.rowSensor === i) used = true
             this.sensorUsed.push(used)
         }
     }
@@ -570,7 +574,9 @@ function enqueueProgram(me: Controller, p: Program, cause: Cause): void {
         if (p.useMoisture && zc.sensor >= 0) {
             const tr = me.sensors[zc.sensor]
             if (tr.health === SensorHealth.Ok && tr.last !== null) {
-                const f = moistureFactorPct(tr.last, zc, me.cfg.moisture)
+                const rs = zc.rowSensor
+                const rows = rs !== undefined && rs >= 0 ? me.sensors[rs] : null
+                const f = moistureFactorPct(tr.last, zoneTargetTenths(zc, rows, me.cfg.moisture), me.cfg.moisture)
                 if (f === 0) {
                     emit(me, "runSkipped", "sensor", z, p.id, tr.last, "soil_wet")
                     continue

@@ -44,13 +44,32 @@ export function updateSensor(tr: SensorTrack, reading: number | null, monoS: num
 }
 
 /**
- * Percent of the scheduled time to water given a healthy reading (tenths of % v/v):
- * 0 when the soil is at or above target + skip band, otherwise 100 plus `gainPctPerPct`
- * for every percent below target (minus above it), clamped to [minPct, maxPct].
+ * The target a zone's bulb probe is held to. With a probe between the rows (zone.rowSensor) that
+ * reads healthy, the target drops by cfg.rowCreditPct % of what that probe reads above
+ * zone.rowFromTenths, counted up to zone.rowToTenths: the crop's roots also draw on the soil
+ * between the rows, so when rain has wetted it the bulb may dry further before the crop as a
+ * whole reaches its stress level (FAO-56 eq. 84 on the root-weighted depletion; the credit is
+ * the roots' share between the rows over their share in the bulb). Without that probe, or while
+ * it is faulty, the target stays the one set for dry rows: the safe case.
  */
-export function moistureFactorPct(readingTenths: number, zone: ZoneConfig, cfg: MoistureConfig): number {
-    if (readingTenths >= zone.targetTenths + cfg.skipAboveTenths) return 0
-    const pct = 100 + Math.floor(((zone.targetTenths - readingTenths) * cfg.gainPctPerPct) / 10)
+export function zoneTargetTenths(zone: ZoneConfig, rows: SensorTrack | null, cfg: MoistureConfig): number {
+    if (rows === null || rows.health !== SensorHealth.Ok || rows.last === null) return zone.targetTenths
+    const from = zone.rowFromTenths
+    let r = rows.last
+    if (zone.rowToTenths !== undefined && r > zone.rowToTenths) r = zone.rowToTenths
+    if (from === undefined || r <= from) return zone.targetTenths
+    return zone.targetTenths - Math.floor(((r - from) * cfg.rowCreditPct) / 100)
+}
+
+/**
+ * Percent of the scheduled time to water given a healthy reading (tenths of % v/v) and the
+ * zone's target (zoneTargetTenths): 0 when the soil is at or above target + skip band,
+ * otherwise 100 plus `gainPctPerPct` for every percent below target (minus above it), clamped
+ * to [minPct, maxPct].
+ */
+export function moistureFactorPct(readingTenths: number, targetTenths: number, cfg: MoistureConfig): number {
+    if (readingTenths >= targetTenths + cfg.skipAboveTenths) return 0
+    const pct = 100 + Math.floor(((targetTenths - readingTenths) * cfg.gainPctPerPct) / 10)
     if (pct < cfg.minPct) return cfg.minPct
     if (pct > cfg.maxPct) return cfg.maxPct
     return pct

@@ -203,6 +203,9 @@ export function parseProfile(json: any): ProfileResult {
                 flowLpm: r.int(z.flowLpm, path + ".flowLpm", 1, 10000, 20),
                 sensor: r.int(z.sensor, path + ".sensor", -1, MAX_ZONES - 1, -1),
                 targetTenths: r.int(z.targetPctTenths, path + ".targetPctTenths", 50, 600, 300),
+                rowSensor: r.int(z.rowSensor, path + ".rowSensor", -1, MAX_ZONES - 1, -1),
+                rowFromTenths: r.int(z.rowFromPctTenths, path + ".rowFromPctTenths", 0, 1000, 0),
+                rowToTenths: r.int(z.rowToPctTenths, path + ".rowToPctTenths", 0, 1000, 0),
             })
             zonePins.push({
                 valve: r.pin(z.valvePin, path + ".valvePin"),
@@ -236,6 +239,7 @@ export function parseProfile(json: any): ProfileResult {
             stuckAfterS: r.int(moist.stuckAfterHours, "moisture.stuckAfterHours", 1, 240, 24) * 3600,
             validMinTenths: r.int(moist.validMinTenths, "moisture.validMinTenths", 0, 1000, 20),
             validMaxTenths: r.int(moist.validMaxTenths, "moisture.validMaxTenths", 0, 1000, 600),
+            rowCreditPct: r.int(moist.rowCreditPct, "moisture.rowCreditPct", 0, 100, 25),
         },
         tickS: tickS,
         catchUpMin: r.int(root.catchUpMin, "catchUpMin", 0, 240, 30),
@@ -243,6 +247,9 @@ export function parseProfile(json: any): ProfileResult {
     for (let i = 0; i < zones.length; i++) {
         const z = zones[i]
         if (z.sensor >= zones.length) r.fail("zones[" + i + "].sensor", "names a sensor no zone has")
+        const rs = z.rowSensor as number
+        if (rs >= zones.length || (rs >= 0 && rs === z.sensor)) r.fail("zones[" + i + "].rowSensor", "names no other zone's sensor")
+        if (rs >= 0 && (z.rowToTenths as number) <= (z.rowFromTenths as number)) r.fail("zones[" + i + "].rowToPctTenths", "must be above rowFromPctTenths")
         const c = config
         const cap = z.maxRunS - c.valveOpenS - c.pump.startDelayS - 2 * c.pump.stopLeadS - 6 * c.tickS
         if (cap < 60) r.fail("zones[" + i + "].maxRunMin", "leaves under a minute of water after valve and pump delays")

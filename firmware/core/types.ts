@@ -34,8 +34,16 @@ export interface ZoneConfig {
     flowLpm: number
     /** Index of the soil-moisture sensor in StepInputs.soil, or -1 for none. */
     sensor: number
-    /** Target volumetric water content, tenths of a percent (300 = 30.0 % v/v). */
+    /** Target volumetric water content, tenths of a percent (300 = 30.0 % v/v), of the bulb
+     *  probe with the soil between the rows dry (see moisture.ts zoneTargetTenths). */
     targetTenths: number
+    /** Index in StepInputs.soil of a probe between the rows (not wetted by the drippers), or
+     *  -1 / absent for none. */
+    rowSensor?: number
+    /** Between-rows reading (tenths of % v/v) above which the target drops, and the reading past
+     *  which it drops no further (the rows' field capacity). */
+    rowFromTenths?: number
+    rowToTenths?: number
 }
 
 export interface PumpConfig {
@@ -57,6 +65,8 @@ export interface MoistureConfig {
     stuckAfterS: number
     validMinTenths: number
     validMaxTenths: number
+    /** Target drop per 100 tenths the between-rows probe reads above a zone's rowFromTenths. */
+    rowCreditPct: number
 }
 
 export interface CoreConfig {

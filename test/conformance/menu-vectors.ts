@@ -55,7 +55,7 @@ function menuConfig(rng: Rng): CoreConfig {
         tariff: vietnamTariff2025(),
         peakPolicy: rng.bool(0.5) ? "defer" : "allow",
         utcOffsetMin: 420,
-        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600 },
+        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600, rowCreditPct: 25 },
         tickS: 1,
         catchUpMin: 30,
     }

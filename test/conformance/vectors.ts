@@ -7,7 +7,7 @@ import { Rng } from "../../sim/random"
 import { civilFromDays, daysFromCivil, weekday } from "../../firmware/core/calendar"
 import { Controller } from "../../firmware/core/controller"
 import { checksum16 } from "../../firmware/core/checksum"
-import { moistureFactorPct } from "../../firmware/core/moisture"
+import { moistureFactorPct, SensorHealth, SensorTrack, zoneTargetTenths } from "../../firmware/core/moisture"
 import { decodeProgram, encodeProgram, programKey } from "../../firmware/core/persist"
 import { programError, runsOnDay } from "../../firmware/core/program"
 import { bandAt, secondsUntilBandChange, vietnamTariff2025 } from "../../firmware/core/tariff"
@@ -36,6 +36,9 @@ export function randomConfig(rng: Rng): CoreConfig {
             flowLpm: rng.int(10, 80),
             sensor: rng.bool(0.6) ? rng.int(0, n - 1) : -1,
             targetTenths: rng.int(200, 380),
+            rowSensor: rng.bool(0.3) ? rng.int(0, n - 1) : -1,
+            rowFromTenths: rng.int(200, 300),
+            rowToTenths: rng.int(300, 400),
         })
     }
     const pol = rng.int(0, 2)
@@ -59,6 +62,7 @@ export function randomConfig(rng: Rng): CoreConfig {
             stuckAfterS: rng.int(1, 48) * 600,
             validMinTenths: 20,
             validMaxTenths: 600,
+            rowCreditPct: rng.int(0, 50),
         },
         tickS: rng.int(1, 60),
         catchUpMin: rng.int(0, 60),
@@ -292,8 +296,12 @@ export function functionVector(seed: number, trace?: string[]): string {
         for (let d = 0; d < 14; d++) days += runsOnDay(p, 20000 + seed * 7 + d) ? "1" : "0"
         mix(days)
     }
-    const zone: ZoneConfig = { name: "z", maxRunS: 3600, flowLpm: 10, sensor: 0, targetTenths: rng.int(200, 380) }
-    const mc = { skipAboveTenths: rng.int(0, 40), gainPctPerPct: rng.int(0, 20), minPct: 30, maxPct: 150, stuckAfterS: 3600, validMinTenths: 20, validMaxTenths: 600 }
-    for (let i = 0; i < 5; i++) mix("m" + moistureFactorPct(rng.int(0, 600), zone, mc))
+    const zone: ZoneConfig = { name: "z", maxRunS: 3600, flowLpm: 10, sensor: 0, targetTenths: rng.int(200, 380), rowSensor: 1, rowFromTenths: rng.int(200, 300), rowToTenths: rng.int(300, 420) }
+    const mc = { skipAboveTenths: rng.int(0, 40), gainPctPerPct: rng.int(0, 20), minPct: 30, maxPct: 150, stuckAfterS: 3600, validMinTenths: 20, validMaxTenths: 600, rowCreditPct: rng.int(0, 60) }
+    for (let i = 0; i < 5; i++) {
+        const rows: SensorTrack = { last: rng.bool(0.2) ? null : rng.int(150, 500), changedAt: 0, health: rng.bool(0.2) ? SensorHealth.Stuck : SensorHealth.Ok }
+        const target = zoneTargetTenths(zone, rng.bool(0.1) ? null : rows, mc)
+        mix("m" + target + "/" + moistureFactorPct(rng.int(0, 600), target, mc))
+    }
     return "F" + seed + " hash=" + h
 }

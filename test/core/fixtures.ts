@@ -16,7 +16,7 @@ export function config(over: Partial<CoreConfig> = {}): CoreConfig {
         tariff: vietnamTariff2025(),
         peakPolicy: "defer",
         utcOffsetMin: 420,
-        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600 },
+        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600, rowCreditPct: 25 },
         tickS: 1,
         catchUpMin: 30,
         ...over,

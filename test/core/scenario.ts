@@ -69,7 +69,7 @@ const configArb: fc.Arbitrary<CoreConfig> = fc
         tariff: vietnamTariff2025(),
         peakPolicy: r.policy,
         utcOffsetMin: 420,
-        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600 },
+        moisture: { skipAboveTenths: 20, gainPctPerPct: 10, minPct: 30, maxPct: 150, stuckAfterS: 86400, validMinTenths: 20, validMaxTenths: 600, rowCreditPct: 25 },
         tickS: r.tickS,
         catchUpMin: 30,
         flow: r.meter

@@ -7,7 +7,9 @@
 // its `it.fails` starts failing and should become a plain `it`.
 
 import { describe, expect, it } from "vitest"
+import path from "node:path"
 import { Comparison, compareStrategies } from "../../sim/farm-run"
+import { loadFarm } from "../../sim/farm"
 
 const FARMS = ["loc-quang", "phuoc-thien"] as const
 const SEEDS = [1, 2, 3] as const
@@ -96,4 +98,36 @@ for (const farm of FARMS) {
             })
         })
     }
+}
+
+// The same farm with one more probe, between the rows of Mit 3 (sim/farms/phuoc-thien-rows.json):
+// what that probe is worth to the same controller (firmware/core/moisture.ts zoneTargetTenths).
+// The oracle ignores probes, so the preset's oracle is this farm's too.
+const ROWS_NOT_MET: Record<number, string> = {
+    2: "controller 320.7 mm = 1.29 x oracle (249.4 mm)",
+    3: "controller 297.3 mm = 1.30 x oracle (229.2 mm)",
+}
+const rowsCache = new Map<number, Comparison>()
+function withRows(seed: number): Comparison {
+    let c = rowsCache.get(seed)
+    if (!c) {
+        c = compareStrategies(loadFarm(path.join("sim", "farms", "phuoc-thien-rows.json")), seed, 365, undefined, ["controller"])
+        rowsCache.set(seed, c)
+    }
+    return c
+}
+for (const seed of SEEDS) {
+    describe(`phuoc-thien with a probe between the rows, seed ${seed}`, () => {
+        it("the probe between the rows saves at least 5% of the preset controller's water, with zero stress days and < 5% of it draining", () => {
+            const r = withRows(seed).reports.controller
+            expect(r.irrigationM3).toBeLessThanOrEqual(0.95 * comparison("phuoc-thien", seed).reports.controller.irrigationM3)
+            expect(r.stressDays).toBe(0)
+            expect(r.irrigationDeepPercolationMm).toBeLessThan(0.05 * r.irrigationMm)
+            expect(r.alarms).toEqual([])
+        })
+        const known = ROWS_NOT_MET[seed]
+        ;(known ? it.fails : it)(`controller: water within 15% of oracle${known ? ` [not met: ${known}]` : ""}`, () => {
+            expect(withRows(seed).reports.controller.irrigationM3).toBeLessThanOrEqual(1.15 * comparison("phuoc-thien", seed).reports.oracle.irrigationM3)
+        })
+    })
 }

@@ -317,11 +317,11 @@ export class FarmSim {
         if (this.fineTickS > 0 && (t < this.fineUntil || this.injectorOn)) next = Math.min(next, t + this.fineTickS)
         else {
             // A strategy whose outputs hold, with no water moving or no instrument counting it
-            // (a tick only feeds the meter and the tank): jump to its wake-up, the next probe
-            // reading or `end`, on the grid (nothing it reads changes in between). Zones are
-            // brought up to every probe reading that falls on an hour boundary; with readings
-            // off that grid the jump stops at each hour too, so idle zones' soil is read as
-            // when every tick is taken.
+            // (between probe readings a tick only feeds the meter and the tank): jump to its
+            // wake-up, the next probe reading or `end`, on the grid (nothing it reads changes in
+            // between). readProbes reads idle zones' soil as of the last hour boundary the loop
+            // stopped at; with readings every 30 or 60 min every hour boundary is a reading, and
+            // otherwise the jump also stops at each hour, so the readings match stepping every tick.
             const still = (this.meter === null && this.tank === null) || (this.op.pumpFlowLph === 0 && this.op.pumpPowerW === 0)
             const wake = still ? this.strategy.idleUntil?.(t) : undefined
             if (wake !== undefined && wake > next) {

@@ -177,7 +177,9 @@ export class RootZone {
     private readonly wIrr: [number, number] = [0, 0]
     private readonly etcDay = new TrailingDayEtc()
     private pNow: number
-    private wetS = 0
+    /** Seconds the bulb has been waterlogged. Starts at -0, a zero V8 stores as a float (see
+     *  `drained`): the first wet spell then keeps RootZone's hidden class. */
+    private wetS = -0
 
     constructor(params: RootZoneParams) {
         const fw = params.wettedFraction
@@ -248,7 +250,7 @@ export class RootZone {
 
     /** How long the wetted bulb has been continuously wet (see WaterlogRule), seconds. */
     get wetSpellS(): number {
-        return this.wetS
+        return this.wetS + 0 // +0 before the first step
     }
 
     step(input: StepInput): StepResult {
@@ -351,8 +353,11 @@ export class RootZone {
 
     /** Deep percolation and its irrigation part of the last drain(), mm (fields rather than a
      *  returned tuple: step() runs hundreds of thousands of times a simulated year). */
-    private drained = 0
-    private drainedIrr = 0
+    // Set by drain() before every read. Started at NaN, not 0: a field that starts as a small
+    // integer and later takes a fraction changes the object's hidden class mid-run, which throws
+    // away V8's optimized code of every RootZone method (first year of `npm run bench`).
+    private drained = NaN
+    private drainedIrr = NaN
 
     /** Drains water above field capacity into `drained` and `drainedIrr`. */
     private drain(dtS: number): void {

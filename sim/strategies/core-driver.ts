@@ -3,18 +3,34 @@
 // with the monotonic time, the wall clock and the probe readings. Alarms and a short event log
 // are kept for the report and the live view.
 //
-// Idle ticks are skipped (skipIdle, on by default): while the core has nothing to do (no job
-// queued or running, every valve closed, pump and injector off, not paused, no event waiting)
-// a step() can change nothing unless an input changes or a program start falls in the tick, so
-// the driver steps only when a soil reading or the flow meter count changed, when the local
-// minute is one of a program's start minutes, or when the flow supervisor has not yet seen a
-// settled, unchanged count for its whole window. The core is the same code and gets the same
-// inputs at every step it takes; test/sim/farm-sim.test.ts checks that a year with skipping
-// gives the same report as stepping every tick.
+// Ticks in which a step() provably changes nothing are skipped (skipIdle, on by default); the
+// core is the same code and gets the same inputs at every step it takes, and
+// test/sim/core-driver.test.ts checks that a run with skipping gives the same report as
+// stepping every tick. Two cases:
+//
+// Idle: while the core has nothing to do (no job queued or running, every valve closed, pump
+// and injector off, not paused, no event waiting) a step() can change nothing unless an input
+// changes, a program start falls in the tick or a probe's reading grows old enough to count as
+// stuck, so the driver steps only when a soil reading or the flow meter count changed, when the
+// local minute is one of a program's start minutes, at a stuck-probe deadline, or when the flow
+// supervisor has not yet seen a settled, unchanged count for its whole window.
+//
+// Busy (skipBusy): while valves run with no meter count to watch (no flow meter, or none wired),
+// no stop request, dose, pause or fault, every change the core makes is due at a time known after
+// a step: a valve finishing opening or closing, the pump's start delay, a run's or a cycle's
+// remaining seconds reaching 0 (they fall by exactly the seconds elapsed, however many steps that
+// takes), the max-run guard, a soak ending, a peak window's edges (runs split or deferred, the
+// pump held, the window's cache renewed), a stuck-probe deadline, a program start. The driver
+// steps at the first tick at or after the earliest of them (busyUntil), at any input change and
+// after any command (a command leaves events, writes, a stop request or a new job list); in
+// between, the core's outputs are those of its last step. The live view turns this off: it shows
+// the core's status (remaining run times) between ticks.
 
+import { toLocalSeconds } from "../../firmware/core/calendar"
 import { Controller } from "../../firmware/core/controller"
+import { nextSegment } from "../../firmware/core/jobs"
 import { Command, CoreConfig, CoreEvent, Program, StepOutput, ValveState } from "../../firmware/core/types"
-import { FarmSim, SimAlarm } from "../farm-sim"
+import { FarmSim, SimAlarm, TICK_S } from "../farm-sim"
 
 /** Event kinds that a person should look at. */
 const ALARM_KINDS = ["safeState", "maxRun", "sensorFault", "clockJump", "corrupt"]
@@ -46,12 +62,32 @@ export class CoreDriver {
     private readonly utcOffsetS: number
     /** Time of the last tick skipped as idle (-1 after a real step). */
     private idleAt = -1
+    /** Also skip ticks while valves run (see the file comment); the live view turns it off. */
+    skipBusy = true
+    /** Time of the last tick (stepped or skipped as busy) after which busyWake holds. */
+    private busyAt = -1
+    /** After a step with the core busy: ticks before this time may be skipped (-1: none). */
+    private busyWake = -1
+    /** The outputs held while busy ticks are skipped: those of the last step, no events. */
+    private held: StepOutput
+    /** The job list the last step left (a command that queues or drops jobs replaces or grows it). */
+    private heldJobs: unknown = null
+    private heldJobCount = 0
+    /** Earliest time a tracked probe reading, unchanged, would be judged stuck (after a step). */
+    private stuckAt = Infinity
+    /** Whether the inputs at the last tick were those of the tick before. */
+    private inputsSame = false
+    /** Time of the last step if the core was idle after it (and quiet long enough), else -1. */
+    private idleAfter = -1
+    /** Time of the last tick if it was skipped (idle or busy), else -1. */
+    private skippedAt = -1
 
     constructor(readonly config: CoreConfig, readonly programs: Program[]) {
         this.ctl = new Controller(config)
         const f = config.flow
         this.quietS = f !== undefined && f.present ? 2 * (f.settleS + f.windowS + f.noFlowS) : 0
         this.idleOut = { valves: config.zones.map(() => false), pump: false, master: false, injector: false, events: [], writes: [] }
+        this.held = this.idleOut
         this.utcOffsetS = config.utcOffsetMin * 60
     }
 
@@ -64,6 +100,7 @@ export class CoreDriver {
 
     /** Applies a command as the remote panel would; a refusal is a bug in the strategy. */
     command(cmd: Command): void {
+        this.catchUp()
         const r = this.ctl.command(cmd, "remote")
         if (!r.ok) throw new Error(`controller refused ${cmd.k}: ${r.error}`)
     }
@@ -74,19 +111,64 @@ export class CoreDriver {
         inp.wallS = this.sim!.startUtcS + t
         if (this.skipIdle && this.idle(t)) {
             this.idleAt = t
+            this.skippedAt = t
             return this.idleOut
         }
         this.idleAt = -1
+        if (this.skipIdle && this.skipBusy && this.inputsSame && t < this.busyWake && this.stillHeld(t)) {
+            this.busyAt = t
+            this.skippedAt = t
+            return this.held
+        }
+        return this.realStep(t)
+    }
+
+    /**
+     * Steps the core at the last tick the sim would have taken stepping every tick, if that
+     * tick was skipped or jumped over, so that a command given now reads the core's clock
+     * (pause lengths, rain delays, diary times) as when every tick is stepped. That tick is the
+     * last skipped one or the last one on the TICK_S grid before the sim's next tick (fine
+     * ticks and faults stop the sim's jumps, so later ones were seen). Skipped ticks change
+     * nothing but the time, so this step changes nothing else and its outputs are those held.
+     */
+    catchUp(): void {
+        const sim = this.sim
+        if (sim === null) return
+        const t = Math.max(this.skippedAt, (Math.ceil(sim.t / TICK_S) - 1) * TICK_S)
+        if (t <= 0 || this.ctl.lastMono >= t) return
+        this.inputs.monoS = t
+        this.inputs.wallS = this.sim!.startUtcS + t
+        this.realStep(t)
+    }
+
+    private realStep(t: number): StepOutput {
+        const inp = this.inputs
+        this.skippedAt = -1
         this.steps++
         const out = this.ctl.step(inp)
         if (out.events.length > 0) this.note(out.events, t)
+        this.stuckAt = this.stuckDeadline(t)
+        // Idle after this step, and idle long enough for the flow supervisor: the next ticks
+        // would be skipped as idle while the inputs hold (see idle()), so the sim may jump now.
+        this.idleAfter = this.skipIdle && t > 0 && t - this.lastActiveS >= this.quietS && this.coreQuiet() ? t : -1
+        this.busyWake = this.skipIdle && this.skipBusy ? this.busyUntil(t) : -1
+        if (this.busyWake > t) {
+            this.busyAt = t
+            this.held = { valves: out.valves, pump: out.pump, master: out.master, injector: out.injector, events: [], writes: [] }
+            this.heldJobs = this.ctl.jobs
+            this.heldJobCount = this.ctl.jobs.length
+        }
         return out
     }
 
-    /** After step(t): when the core next needs a step if no input changes (the next program
-     *  start minute), or undefined if it must be stepped at the next tick. */
+    /** After step(t): when the core next needs a step if no input changes (a program start,
+     *  a stuck-probe deadline or, while busy, busyUntil), or undefined if it must be stepped at
+     *  the next tick. */
     idleUntil(t: number): number | undefined {
-        if (this.idleAt !== t) return undefined
+        let until: number
+        if (this.idleAt === t || this.idleAfter === t) until = this.stuckAt
+        else if (this.busyAt === t && this.busyWake > t) until = this.busyWake
+        else return undefined
         const local = this.inputs.wallS + this.utcOffsetS
         const minute = Math.floor(local / 60) % 1440
         let wait = 1440
@@ -98,17 +180,108 @@ export class CoreDriver {
                 if (d < wait) wait = d
             }
         }
-        return t - (local % 60) + wait * 60
+        return Math.min(until, t - (local % 60) + wait * 60)
+    }
+
+    /** Probes readings unchanged since the last step: the earliest time one would count as
+     *  stuck (moisture.ts updateSensor: unchanged by a tenth for stuckAfterS). */
+    private stuckDeadline(t: number): number {
+        const ctl = this.ctl
+        let at = Infinity
+        for (let i = 0; i < ctl.sensors.length; i++) {
+            const tr = ctl.sensors[i]
+            if (!ctl.sensorUsed[i] || tr.last === null) continue
+            const due = tr.changedAt + this.config.moisture.stuckAfterS
+            if (due > t && due < at) at = due
+        }
+        return at
+    }
+
+    /** No command since the last step, and the tick is not a program start minute. */
+    private stillHeld(t: number): boolean {
+        const ctl = this.ctl
+        if (ctl.events.length > 0 || ctl.writes.length > 0 || ctl.jobs !== this.heldJobs || ctl.jobs.length !== this.heldJobCount) return false
+        if (ctl.paused || ctl.fault !== "") return false
+        for (let z = 0; z < ctl.stopReq.length; z++) if (ctl.stopReq[z] !== "") return false
+        return !this.startMinute(t)
+    }
+
+    /** True when the local minute of time t is one of a program's start minutes. */
+    private startMinute(t: number): boolean {
+        const minute = Math.floor((this.sim!.startUtcS + t + this.utcOffsetS) / 60) % 1440
+        for (const p of this.ctl.programs) {
+            if (p === null) continue
+            for (let s = 0; s < p.startsMin.length; s++) if (p.startsMin[s] === minute) return true
+        }
+        return false
+    }
+
+    /**
+     * After a step at t with the core busy: the earliest time at which a step could change
+     * anything if no input changes and no command comes (the file comment lists the causes;
+     * each mirrors a time test in firmware/core/controller.ts), or -1 when the next tick must be
+     * stepped. Program starts are checked tick by tick (stillHeld) and added by idleUntil.
+     */
+    private busyUntil(t: number): number {
+        const ctl = this.ctl
+        const c = this.config
+        if (!ctl.restored || ctl.fault !== "" || ctl.paused || ctl.firedUnknown || ctl.injectorOn) return -1
+        if (ctl.jobs.length === 0) return -1 // idle: the idle rules apply
+        // The flow supervisor judges every count it is given.
+        if (ctl.flowSup !== null && this.inputs.flowPulses !== undefined) return -1
+        // The peak window the core cached at this step, in run time.
+        const toRun = t - toLocalSeconds(this.inputs.wallS, c.utcOffsetMin)
+        const peakFrom = ctl.peak.from + toRun
+        const flowing = ctl.pumpOn || !c.pump.present
+        // The cache is renewed when the window ends.
+        let wake = ctl.peak.to + toRun
+        if (ctl.pumpOn) wake = Math.min(wake, peakFrom) // pump_in_peak check
+        for (let z = 0; z < ctl.vstate.length; z++) {
+            if (ctl.stopReq[z] !== "") return -1
+            const st = ctl.vstate[z]
+            if (st === ValveState.Closed) continue
+            if (st === ValveState.Opening) wake = Math.min(wake, ctl.vsince[z] + c.valveOpenS)
+            if (st === ValveState.Closing) {
+                wake = Math.min(wake, ctl.vsince[z] + c.valveCloseS)
+                continue
+            }
+            // Opening or Open: the max-run guard.
+            wake = Math.min(wake, ctl.vOnSince[z] + c.zones[z].maxRunS - c.pump.stopLeadS - 2 * c.tickS)
+            const j = ctl.zoneJob[z]
+            if (j === null) continue
+            if (j.dose !== null) return -1
+            if (st === ValveState.Open && flowing) wake = Math.min(wake, t + Math.min(j.remainingS, j.segLeftS))
+            if (!j.force) wake = Math.min(wake, peakFrom - c.tickS) // runSplit, one tick ahead
+            if (st === ValveState.Open && !ctl.pumpOn && c.pump.present) wake = Math.min(wake, ctl.vsince[z] + c.pump.startDelayS)
+        }
+        for (const j of ctl.jobs) {
+            if (j.dose !== null) return -1
+            if (j.running || j.cancelled) continue
+            if (j.notBefore > t) wake = Math.min(wake, j.notBefore)
+            if (!j.force && !j.deferNoted) {
+                // startJobs defers an unforced start this close to a peak window.
+                const lead = c.valveOpenS + c.pump.startDelayS + 2 * c.tickS
+                const seg = nextSegment(j, ctl.segmentCapS(j.zone))
+                wake = Math.min(wake, peakFrom - (c.peakPolicy === "defer" ? lead + seg : lead + 60))
+            }
+        }
+        wake = Math.min(wake, this.stuckAt)
+        return wake > t ? wake : -1
+    }
+
+    /** Nothing to do: no job, every valve closed, pump and injector off, not paused, no event
+     *  waiting (a command between ticks leaves its events for the next step). */
+    private coreQuiet(): boolean {
+        const ctl = this.ctl
+        let quiet = ctl.jobs.length === 0 && !ctl.pumpOn && !ctl.injectorOn && !ctl.paused && ctl.restored
+        for (let z = 0; quiet && z < ctl.vstate.length; z++) if (ctl.vstate[z] !== ValveState.Closed) quiet = false
+        return quiet && ctl.events.length === 0
     }
 
     /** True when a step at time t could change nothing (and the inputs it saw are kept). */
     private idle(t: number): boolean {
-        const ctl = this.ctl
         const inp = this.inputs
-        let quiet = ctl.jobs.length === 0 && !ctl.pumpOn && !ctl.injectorOn && !ctl.paused && ctl.restored
-        for (let z = 0; quiet && z < ctl.vstate.length; z++) if (ctl.vstate[z] !== ValveState.Closed) quiet = false
-        // Events or flash writes left by a command between ticks go out with the next step.
-        if (quiet && (ctl as unknown as { events: unknown[] }).events.length > 0) quiet = false
+        let quiet = this.coreQuiet()
         const pulses = inp.flowPulses
         const tankOk = inp.tankOk
         if (pulses !== this.lastPulses || tankOk !== this.lastTankOk) quiet = false
@@ -120,17 +293,14 @@ export class CoreDriver {
                 this.lastSoil[i] = soil[i]
             }
         }
+        this.inputsSame = same && pulses === this.lastPulses && tankOk === this.lastTankOk && t !== 0
         this.lastPulses = pulses
         this.lastTankOk = tankOk
         if (!quiet) this.lastActiveS = t
         if (!quiet || !same || t - this.lastActiveS < this.quietS || t === 0) return false
-        // A program start in this minute (the core checks the day rule, season and blockers).
-        const minute = Math.floor((inp.wallS + this.utcOffsetS) / 60) % 1440
-        for (const p of ctl.programs) {
-            if (p === null) continue
-            for (let s = 0; s < p.startsMin.length; s++) if (p.startsMin[s] === minute) return false
-        }
-        return true
+        // A reading that would now count as stuck, or a program start in this minute (the core
+        // checks the day rule, season and blockers).
+        return t < this.stuckAt && !this.startMinute(t)
     }
 
     private note(events: CoreEvent[], t: number): void {

@@ -45,6 +45,7 @@ export class TuiEngine {
     /** The box's controller (null when the strategy is not our core). */
     readonly ctl: Controller | null
     readonly menu: Menu | null
+    private readonly core: CoreDriver | null
     readonly rows: number
     readonly cols: number
     speed: number
@@ -67,6 +68,9 @@ export class TuiEngine {
         // Starts the strategy (the core restores and saves its programs) without stepping.
         this.sim.advanceTo(0)
         const core = (this.sim.strategy as { core?: CoreDriver | null }).core
+        // The screen shows the core's status between ticks (run times counting down).
+        if (core) core.skipBusy = false
+        this.core = core ?? null
         this.ctl = core ? core.ctl : null
         const panel = panelOf(this.sim)
         this.rows = panel.rows
@@ -110,6 +114,8 @@ export class TuiEngine {
     /** One keypad key (of KEYS), as the box's keypad would send it. */
     press(key: string): void {
         if (this.menu === null) return
+        // A command reads the core's clock: bring it up to the last tick if that was skipped.
+        this.core?.catchUp()
         this.menu.press(key, this.monoS(), this.wallS())
         for (const a of this.menu.takeActions()) {
             // The simulated clock is the farm's own; setting it by hand is not simulated.

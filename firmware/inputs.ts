@@ -22,7 +22,7 @@
 
 import * as ds from "@devicescript/core"
 import "@devicescript/gpio"
-import { CoreConfig, Hardware } from "./core/index"
+import { CoreConfig, Hardware, sensorCount } from "./core/index"
 import { errText, logLine } from "./log"
 import { simRole } from "./hil/roles"
 
@@ -39,17 +39,6 @@ export function rawToTenths(raw: number, dryRaw: number, wetRaw: number): number
     const span = dryRaw - wetRaw
     if (span <= 0) return null
     return Math.round(((dryRaw - raw) * WET_TENTHS) / span)
-}
-
-/** Number of entries the core's soil array needs (highest sensor index + 1, counting the
- *  probes between the rows). */
-export function sensorCount(cfg: CoreConfig): number {
-    let n = 0
-    for (const z of cfg.zones) {
-        if (z.sensor + 1 > n) n = z.sensor + 1
-        if (z.rowSensor !== undefined && z.rowSensor + 1 > n) n = z.rowSensor + 1
-    }
-    return n
 }
 
 export class SoilProbes {

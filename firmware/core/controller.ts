@@ -16,7 +16,7 @@ import { advanceDose, Dose, DosePhase, doseError, injectedMl, newDoseState } fro
 import { bitCount, FlowSupervisor, FlowVerdict } from "./flow"
 import { dayNumber, minuteOfDay, toLocalSeconds } from "./calendar"
 import { Job, nextSegment } from "./jobs"
-import { moistureFactorPct, zoneTargetTenths, newSensorTrack, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
+import { moistureFactorPct, zoneTargetTenths, newSensorTrack, sensorCount, SENSOR_HEALTH_CODES, SensorHealth, SensorTrack, updateSensor } from "./moisture"
 import {
     decodeFired,
     decodeProgram,
@@ -161,14 +161,10 @@ export class Controller {
             this.programs.push(null)
             this.fired.push(0)
         }
-        // Probes a zone reads: its bulb probe and any probe between its rows.
-        let sensorCount = 0
-        for (const z of cfg.zones) {
-            if (z.sensor + 1 > sensorCount) sensorCount = z.sensor + 1
-            if (z.rowSensor !== undefined && z.rowSensor + 1 > sensorCount) sensorCount = z.rowSensor + 1
-        }
         if (cfg.flow !== undefined && cfg.flow.present) this.flowSup = new FlowSupervisor(cfg.flow)
-        for (let i = 0; i < sensorCount; i++) {
+        // Probes a zone reads: its bulb probe and any probe between its rows.
+        const probes = sensorCount(cfg)
+        for (let i = 0; i < probes; i++) {
             this.sensors.push(newSensorTrack(0))
             let used = false
             for (const z of cfg.zones) if (z.sensor === i || z.rowSensor === i) used = true

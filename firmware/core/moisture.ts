@@ -2,7 +2,7 @@
 // A sensor that is missing, out of range or stuck is never trusted: the zone falls back to
 // its plain schedule, and the controller says so.
 
-import { MoistureConfig, ZoneConfig } from "./types"
+import { CoreConfig, MoistureConfig, ZoneConfig } from "./types"
 
 export enum SensorHealth {
     Ok = 0,
@@ -19,6 +19,17 @@ export interface SensorTrack {
     /** Monotonic time the reading last changed by at least a tenth. */
     changedAt: number
     health: SensorHealth
+}
+
+/** Entries the soil array needs: the highest probe index a zone reads (its bulb probe or the
+ *  probe between its rows) + 1. The shell reads that many probes; the core tracks as many. */
+export function sensorCount(cfg: CoreConfig): number {
+    let n = 0
+    for (const z of cfg.zones) {
+        if (z.sensor + 1 > n) n = z.sensor + 1
+        if (z.rowSensor !== undefined && z.rowSensor + 1 > n) n = z.rowSensor + 1
+    }
+    return n
 }
 
 /** Starts healthy so that a probe missing from boot is reported by its first reading. */

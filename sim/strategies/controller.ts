@@ -77,8 +77,11 @@ export const DEFAULT_TUNING: ControllerTuning = {
     // A run that meets a peak window stops one tick before it and resumes after it, so the
     // pump works every off-peak minute (pepper's hot-day need fills most of them).
     peakPolicy: "split",
-    // Measured on both presets, seeds 1-9: 2% under the trees stresses the blocks watered last
-    // in a dry week; pepper's narrow band needs 3%.
+    // Measured with a probe between the rows on both presets, seeds 1-3: 2% under the trees
+    // stressed the blocks watered last in a dry week (phuoc-thien seed 1: 6 days); pepper's
+    // narrow band (about 2% v/v) stressed at 2% (error-free probe between the rows, wet-season
+    // budget 60%: 25, 21 and 22 days on seeds 1-3); at 3% (budget 100%) only seed 1's March
+    // days were left (7, as without the probe).
     rowMargin: { default: 0.025, pepper: 0.03 },
     seasons: [
         // Dry season, December to May (domain.md: dry December-April; the soil between the
@@ -147,13 +150,10 @@ export function assignRowSensors(farm: Farm): number[] {
 
 /** Target drop per unit of water between the rows, % (the core's moisture.rowCreditPct): the
  *  roots' share there over their share in the bulb, (1 - rb) / rb; the smallest of the zones
- *  that read such a probe (one setting for the box, so the safe one). */
+ *  that read such a probe (one setting for the box, so the safe one); 0 when none does. */
 export function rowCreditPct(farm: Farm, rowSensors: number[]): number {
-    let k = 100
-    farm.zones.forEach((z, i) => {
-        if (rowSensors[i] >= 0) k = Math.min(k, Math.floor((100 * (1 - z.bulbRootFraction)) / z.bulbRootFraction))
-    })
-    return k
+    const ks = farm.zones.filter((_, i) => rowSensors[i] >= 0).map((z) => Math.floor((100 * (1 - z.bulbRootFraction)) / z.bulbRootFraction))
+    return ks.length > 0 ? Math.min(...ks) : 0
 }
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x))
@@ -353,7 +353,7 @@ function describe(farm: Farm, s: ControllerSetup, tuning: ControllerTuning): str
         `Our control core (firmware/core) runs the farm as on the box: tick 60 s, tariff peak policy "${s.config.peakPolicy}" (${s.config.peakPolicy === "split" ? "a run stops one tick before a peak window and resumes after it with its time kept" : "no run starts unless it ends before a peak window; runs stop one tick before one"}).`,
         `${s.programs.length} programs with soil-moisture feedback: zones reading the same probe share one (zones without a probe read one in a zone of the same crop and soil), one program per zone group and season (one per four starts). ${seasons.join("; ")}.`,
         `Each run refills the wetted bulb toward the zone's set point in proportion to the probe's deficit (base ${s.baseTenths / 10}% v/v, gain ${s.config.moisture.gainPctPerPct} %/%, skip at target + ${s.config.moisture.skipAboveTenths / 10}%), times the season's budget. The set point is the bulb's stress level (where the root-weighted depletion reaches RAW on a hot day with the soil between the rows dry) plus ${tuning.stressMarginDays} days${Object.entries(tuning.stressMarginDaysByCrop ?? {}).map(([c, d]) => `, ${d} for ${c}`).join("")} of a hot day's use (at least ${tuning.stressMarginMin * 100}%), but at least ${tuning.fcGapMin * 100}% under field capacity; a budget under 100% refills part of the deficit at each start (in the dry season, with five starts a day, a reading that is low by noise overshoots less; in the wet season the bulb settles lower, leaving room for rain).`,
-        `A probe between the rows (where the farm has one) shows how wet the soil the drippers do not reach is; the roots draw on it too, so the core lowers the bulb's target by the roots' share there over their share in the bulb for what it reads above dry, keeping the set point ${Object.entries(tuning.rowMargin).map(([c, m]) => `${m * 100}%${c === "default" ? "" : ` for ${c}`}`).join(", ")} above the crop's stress level as that probe shows it, never above the dry-rows set point.`,
+        ...(s.plans.some((p) => p.rowSensor >= 0) ? [`A probe between the rows shows how wet the soil the drippers do not reach is; the roots draw on it too, so the core lowers the bulb's target by the roots' share there over their share in the bulb for what it reads above dry, keeping the set point ${Object.entries(tuning.rowMargin).map(([c, m]) => `${m * 100}%${c === "default" ? "" : ` for ${c}`}`).join(", ")} above the crop's stress level as that probe shows it, never above the dry-rows set point.`] : []),
         ...zones,
     ].join("\n")
 }

@@ -129,7 +129,7 @@ function commission(farm: Farm, seed: number): Commissioning {
     for (let r = 0; r < learnRuns; r++) {
         for (let z = 0; z < farm.zones.length; z++) {
             sim.advanceTo((r * farm.zones.length + z) * TEACH_EVERY_S)
-            watch.core!.ctl.command({ k: "run", zone: z, seconds: TEACH_RUN_S }, "keypad")
+            watch.core!.tryCommand({ k: "run", zone: z, seconds: TEACH_RUN_S }, "keypad")
         }
     }
     sim.run()
@@ -193,7 +193,7 @@ export function runSeason(farm: Farm, seed: number, index: number, faultFree: bo
     const doseAt = fault !== null && fault.type === "emptyTank" ? fault.atS + 1800 : Math.floor(3600 * (1 + rng.next() * 40))
     const doseZone = rng.int(0, farm.zones.length - 1)
     sim.advanceTo(Math.ceil(doseAt / 60) * 60)
-    ctl.command({ k: "run", zone: doseZone, seconds: DOSE_RUN_S, dose: DOSE }, "remote")
+    watch.core!.tryCommand({ k: "run", zone: doseZone, seconds: DOSE_RUN_S, dose: DOSE }, "remote")
     sim.run()
     watch.finish(sim.endS)
     return judge(index, s, isoDate(startDay), fault, watch)

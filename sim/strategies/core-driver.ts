@@ -29,7 +29,7 @@
 import { toLocalSeconds } from "../../firmware/core/calendar"
 import { Controller } from "../../firmware/core/controller"
 import { nextSegment } from "../../firmware/core/jobs"
-import { Command, CoreConfig, CoreEvent, Program, StepOutput, ValveState } from "../../firmware/core/types"
+import { Cause, Command, CommandResult, CoreConfig, CoreEvent, Program, StepOutput, ValveState } from "../../firmware/core/types"
 import { FarmSim, SimAlarm, TICK_S } from "../farm-sim"
 
 /** Event kinds that a person should look at. */
@@ -100,9 +100,15 @@ export class CoreDriver {
 
     /** Applies a command as the remote panel would; a refusal is a bug in the strategy. */
     command(cmd: Command): void {
-        this.catchUp()
-        const r = this.ctl.command(cmd, "remote")
+        const r = this.tryCommand(cmd, "remote")
         if (!r.ok) throw new Error(`controller refused ${cmd.k}: ${r.error}`)
+    }
+
+    /** Applies a command from the keypad or the remote panel, after catching the core up to
+     *  the sim's time (as on the box, the core reads its clock then); the core may refuse it. */
+    tryCommand(cmd: Command, source: Cause): CommandResult {
+        this.catchUp()
+        return this.ctl.command(cmd, source)
     }
 
     step(t: number): StepOutput {

@@ -103,13 +103,15 @@ describe("core driver: skipping busy ticks (no flow meter)", () => {
             // Commands between ticks that leave no event (a stop request on a running zone), that
             // queue a manual run, or that pause: each must be stepped at the next tick.
             name: "10ha controller, keypad commands while valves run, 20 days",
-            kinds: ["valveClose remote", "runQueued remote", "pause remote", "resume system"],
+            kinds: ["valveClose remote", "runQueued remote", "pause remote", "resume system", "runQueued keypad"],
             setup: () => ({
                 farm: loadFarm("10ha"), strategy: "controller", seed: 7, days: 20,
                 commands: [
                     ...[2, 5, 9, 13].map((d) => ({ atS: d * 86400 + 4 * 3600 + 1200, cmd: (dr: CoreDriver) => stopOpenZone(dr) })),
                     { atS: 6 * 86400 + 4 * 3600 + 600, cmd: (dr: CoreDriver) => dr.command({ k: "run", zone: 3, seconds: 1500 }) },
                     { atS: 8 * 86400 + 4 * 3600 + 900, cmd: (dr: CoreDriver) => dr.command({ k: "pause", seconds: 1800 }) },
+                    // The fault campaign's way in (a keypad run, refusal allowed), in the night while idle.
+                    { atS: 11 * 86400 + 1 * 3600 + 780, cmd: (dr: CoreDriver) => void dr.tryCommand({ k: "run", zone: 1, seconds: 900 }, "keypad") },
                 ],
             }),
         },

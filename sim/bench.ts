@@ -3,6 +3,7 @@
 // the `fixed` baseline (no controller) so the ratio shows what the core costs. The first run
 // of each includes the JIT warming up; "best of" repeats the run.
 
+import { availableParallelism, loadavg } from "node:os"
 import { loadFarm } from "./farm"
 import { runFarm, weatherFor } from "./farm-run"
 import { climateNormals } from "./farm-weather"
@@ -31,6 +32,9 @@ function line(strategy: string, zones: number, first: number, best: number): str
     return `${strategy.padEnd(10)} first year ${first.toFixed(3)} s (${Math.round(zd / first)} zone-days/s)   best of ${REPEATS} ${best.toFixed(3)} s (${Math.round(zd / best)} zone-days/s)`
 }
 
+// Other processes' load when the run starts: the first year's wall time depends on it (the
+// JIT compiles on a second thread that then competes for the cores).
+const loadAtStart = loadavg()[0]
 const zones = loadFarm("10ha").zones.length
 // The climate normals the baselines and the controller's set points are sized with are a
 // once-per-process table (13 years of generated weather), not part of simulating a year.
@@ -49,4 +53,5 @@ const c = results.controller
 process.stdout.write(`controller wall time of one simulated year: ${c.first.toFixed(3)} s (first), ${c.best.toFixed(3)} s (best); ${c.first < 1 ? "under" : "OVER"} one second\n`)
 process.stdout.write(`controller / fixed time ratio (best): ${(c.best / results.fixed.best).toFixed(2)}\n`)
 const cpu = cpuTimes.controller
+process.stdout.write(`load average (1 min) at start: ${loadAtStart.toFixed(2)} on ${availableParallelism()} cores\n`)
 process.stdout.write(`controller CPU time per year: ${cpu.map((x) => x.toFixed(3)).join(", ")} s (user + system; above wall time when the runtime's other threads work)\n`)

@@ -278,12 +278,37 @@ export function referenceEt0Hourly(input: HourlyEt0Input): number {
     if (sunKnown && !daylight && !given(input.nightRsOverRso)) missing.push("nightRsOverRso (the sun is down; FAO-56: use Rs/Rso of 2-3 h before sunset)")
     if (missing.length > 0 || ea === undefined || u2 === undefined) throw missingError("referenceEt0Hourly", missing)
 
-    const t = input.tHourC
-    const rsOverRso = daylight ? input.solarRadiationMJm2 / rso : input.nightRsOverRso!
-    const rn = netShortwaveRadiation(input.solarRadiationMJm2) - netLongwaveRadiationHourly(t, ea, rsOverRso)
-    const g = input.soilHeatFluxMJm2 ?? (daylight ? 0.1 : 0.5) * rn
-    return penmanMonteith(saturationSlopeKPaPerC(t), psychrometricConstantKPaPerC(atmosphericPressureKPa(input.elevationM)),
-        rn - g, 37 / (t + 273), u2, saturationVapourPressureKPa(t) - ea)
+    return hourlyEt0Checked(input.elevationM, rso, input.tHourC, ea, u2, input.solarRadiationMJm2, input.nightRsOverRso, input.soilHeatFluxMJm2)
+}
+
+/**
+ * The arithmetic of referenceEt0Hourly once its inputs are checked: `rso` is the hour's
+ * clear-sky radiation (eq. 37 on extraterrestrialRadiationPeriod over the hour), and at night
+ * nightRsOverRso must be given. For callers whose inputs are complete by construction
+ * (sim/weather.ts, 8760 hours a simulated year); the same numbers as referenceEt0Hourly.
+ */
+export function hourlyEt0Checked(elevationM: number, rso: number, t: number, ea: number, u2: number, rs: number,
+    nightRsOverRso: number | undefined, soilHeatFluxMJm2: number | undefined): number {
+    const daylight = rso > 0
+    const rsOverRso = daylight ? rs / rso : nightRsOverRso!
+    const rn = netShortwaveRadiation(rs) - netLongwaveRadiationHourly(t, ea, rsOverRso)
+    const g = soilHeatFluxMJm2 ?? (daylight ? 0.1 : 0.5) * rn
+    // saturationSlopeKPaPerC(t) and saturationVapourPressureKPa(t) share one e°(t).
+    const es = saturationVapourPressureKPa(t)
+    const slope = (4098 * es) / Math.pow(t + 237.3, 2)
+    return penmanMonteith(slope, psychrometricConstantKPaPerC(pressureAt(elevationM)), rn - g, 37 / (t + 273), u2, es - ea)
+}
+
+let pressureElevationM = NaN
+let pressureKPa = NaN
+
+/** atmosphericPressureKPa of the last elevation asked for, remembered (one site per run). */
+function pressureAt(elevationM: number): number {
+    if (elevationM !== pressureElevationM) {
+        pressureKPa = atmosphericPressureKPa(elevationM)
+        pressureElevationM = elevationM
+    }
+    return pressureKPa
 }
 
 /** The shared form of eq. 6 and eq. 53; cnOverT is 900/(T+273) per day or 37/(T+273) per hour. */

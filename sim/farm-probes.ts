@@ -81,12 +81,8 @@ export class ProbeBank {
         const probe = this.probes[z]
         const cal = this.calibrations[z]
         if (probe === null || cal === null) return null
-        let sum = 0
-        for (let i = 0; i < this.samples; i++) {
-            const raw = probe.read(thetaTrue, soilTempC, tS)
-            if (raw === null) return null
-            sum += raw
-        }
+        const sum = probe.readSum(thetaTrue, soilTempC, tS, this.samples)
+        if (sum === null) return null
         return rawToTenths(Math.floor(sum / this.samples), cal.dryRaw, cal.wetRaw)
     }
 }

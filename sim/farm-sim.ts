@@ -19,7 +19,7 @@ import { RunWeather } from "./farm-weather"
 import { FaultSchedule } from "./faults"
 import { instrumentsFor, ProductTank, PulseMeter, wireInstruments } from "./meter"
 import { Commands, Faults, HydraulicModel, noFaults, OperatingPoint } from "./hydraulics"
-import { RootZone, StepInput, yieldLossPct } from "./soil-water"
+import { RootZone, StepInput, StepResult, yieldLossPct } from "./soil-water"
 
 export const TICK_S = 60
 const HOUR_S = 3600
@@ -134,7 +134,12 @@ export class FarmSim {
     private powerSince = 0
     private pumpSeconds = 0
     private readonly probeEveryS: number
-    private readonly stepIn: StepInput = { dtS: 0, et0Mm: 0, rainMm: 0, irrigationMm: 0, kc: 0 }
+    /** Input of each soil step, reused; every field is set before each step. NaN rather than 0
+     *  at first, so V8 stores the fields as floats from the start (no hidden-class change). */
+    private readonly stepIn: StepInput = { dtS: NaN, et0Mm: NaN, rainMm: NaN, irrigationMm: NaN, kc: NaN }
+    /** Result of the last soil step (RootZone.stepInto), reused. Fields start as fractions
+     *  (NaN), not small integers, so V8 keeps one hidden class for it. */
+    private readonly stepOut: StepResult = { etcMm: NaN, etaMm: NaN, ks: NaN, deepPercolationMm: NaN, irrigationDeepPercolationMm: NaN, runoffMm: NaN, waterlogged: false }
     private started = false
 
     constructor(opts: RunOptions) {
@@ -169,7 +174,13 @@ export class FarmSim {
             bulbRootFraction: z.bulbRootFraction,
             initialDepletionMm: farm.initialDepletionFraction * 1000 * (z.soil.thetaFc - z.soil.thetaWp) * z.crop.rootDepthM,
         }))
-        this.kc = farm.zones.map((z) => dailyKc(z.crop, weather))
+        // Zones of one crop share its Kc series (a farm has a few crops over many zones).
+        const kcOfCrop = new Map<CropParams, Float64Array>()
+        this.kc = farm.zones.map((z) => {
+            let kc = kcOfCrop.get(z.crop)
+            if (kc === undefined) kcOfCrop.set(z.crop, (kc = dailyKc(z.crop, weather)))
+            return kc
+        })
         this.lastStepS = new Float64Array(n)
         this.rate = new Float64Array(n)
         // rain, etc, eta, dp, dpIrr, runoff, irrigation mm
@@ -225,6 +236,7 @@ export class FarmSim {
         const acc = this.acc[z]
         const w = this.weather
         const si = this.stepIn
+        const so = this.stepOut
         const rate = this.rate[z]
         while (t0 < tTo) {
             const h = Math.floor(t0 / HOUR_S)
@@ -237,7 +249,7 @@ export class FarmSim {
             si.rainMm = w.rainH[h] * frac
             si.irrigationMm = rate * dt
             si.kc = this.kc[z][day]
-            const r = zone.step(si)
+            const r = zone.stepInto(si, so)
             acc[0] += si.rainMm
             acc[1] += r.etcMm
             acc[2] += r.etaMm
@@ -245,15 +257,17 @@ export class FarmSim {
             acc[4] += r.irrigationDeepPercolationMm
             acc[5] += r.runoffMm
             acc[6] += si.irrigationMm
-            if (r.ks < 1) {
-                this.stressByZone[z][day] = 1
-                this.stressAny[day] = 1
-                if (r.ks < this.minKs[z]) this.minKs[z] = r.ks
-            }
-            if (r.waterlogged) {
-                this.wetByZone[z][day] = 1
-                this.wetAny[day] = 1
-            }
+            // Written on every step rather than under `if (stressed)`: the first stress or
+            // waterlogging comes months into a run, and a branch V8 has never seen taken throws
+            // away its optimized code when it is (deopt and recompile in the first year).
+            // ks <= 1, so the minimum only moves under stress.
+            const stressed = r.ks < 1 ? 1 : 0
+            this.stressByZone[z][day] |= stressed
+            this.stressAny[day] |= stressed
+            this.minKs[z] = Math.min(this.minKs[z], r.ks)
+            const wet = r.waterlogged ? 1 : 0
+            this.wetByZone[z][day] |= wet
+            this.wetAny[day] |= wet
             t0 = t1
         }
         this.lastStepS[z] = tTo

@@ -2,7 +2,7 @@
 // flat arrays (with running sums for look-ahead), plus the monthly normals that baselines are
 // sized with. Every strategy of a comparison gets the same RunWeather.
 
-import { generateWeather, hoursOfDay, DailyWeather } from "./weather"
+import { dayEt0AndRain, generateWeather, DailyWeather } from "./weather"
 
 export interface RunWeather {
     seed: number
@@ -23,13 +23,7 @@ export function runWeather(seed: number, startDay: number, days: number): RunWea
     const n = days * 24
     const et0H = new Float64Array(n)
     const rainH = new Float64Array(n)
-    for (let d = 0; d < days; d++) {
-        const hours = hoursOfDay(daily[d])
-        for (let h = 0; h < 24; h++) {
-            et0H[d * 24 + h] = hours[h].et0Mm
-            rainH[d * 24 + h] = hours[h].rainMm
-        }
-    }
+    for (let d = 0; d < days; d++) dayEt0AndRain(daily[d], et0H, rainH, d * 24)
     return { seed, startDay, days, daily, et0H, rainH, et0Cum: cumulative(et0H), rainCum: cumulative(rainH) }
 }
 

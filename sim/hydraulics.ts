@@ -386,10 +386,31 @@ interface ZoneCtx {
     f: ZoneFault
     /** Head at the zone's height before its own losses, m. */
     available: number
+    /** The last zoneResidual call: its flow, the emitter head at that flow and the outflow at
+     *  that head. The root find's last call is usually at the flow it returns, and the caller
+     *  then wants that head and outflow again: each costs a Math.pow, and solves are a good
+     *  part of a simulated year. */
+    lastFlow: number
+    lastHead: number
+    lastOut: number
 }
 
+const zoneCtx: ZoneCtx = { z: null as unknown as ZoneSpec, f: null as unknown as ZoneFault, available: NaN, lastFlow: NaN, lastHead: NaN, lastOut: NaN }
+
 function zoneResidual(c: ZoneCtx, flowLph: number): number {
-    return zoneOutflowLph(c.z, c.f, c.available - frictionLossM(c.z.lossK, flowLph)) - flowLph
+    const head = c.available - frictionLossM(c.z.lossK, flowLph)
+    const out = zoneOutflowLph(c.z, c.f, head)
+    c.lastFlow = flowLph
+    c.lastHead = head
+    c.lastOut = out
+    return out - flowLph
+}
+
+/** zoneOutflowLph(z, f, headM), from the last zoneResidual call when it was at that head. Only
+ *  within one solve: the fault records may change between solves. */
+function zoneOutflowAfterHead(z: ZoneSpec, f: ZoneFault, headM: number): number {
+    const c = zoneCtx
+    return c.z === z && c.f === f && c.lastHead === headM ? c.lastOut : zoneOutflowLph(z, f, headM)
 }
 
 /** Mean-emitter head of an open zone when the manifold is at manifoldHeadM. The zone's own
@@ -401,9 +422,13 @@ function zoneHeadM(z: ZoneSpec, f: ZoneFault, manifoldHeadM: number): number {
     if (available <= 0) return 0
     const upper = zoneOutflowLph(z, f, available)
     if (upper === 0) return available
-    const ctx: ZoneCtx = { z, f, available }
+    // One context for every zone solve: the root find below never nests another zoneHeadM.
+    const ctx = zoneCtx
+    ctx.z = z
+    ctx.f = f
+    ctx.available = available
     const q = brent(zoneResidual, ctx, 0, upper, upper, zoneResidual(ctx, upper), FLOW_TOL_LPH)
-    return Math.max(0, available - frictionLossM(z.lossK, q))
+    return Math.max(0, q === ctx.lastFlow ? ctx.lastHead : available - frictionLossM(z.lossK, q))
 }
 
 function pumpHeadM(p: PumpSpec, flowLph: number): number {
@@ -426,8 +451,24 @@ function manifoldHeadM(net: NetworkSpec, flowLph: number): number {
 interface NetCtx {
     net: NetworkSpec
     faults: Faults
-    /** Zones whose valve lets water through (commanded and not stuck closed, or stuck open). */
-    open: boolean[]
+    /** Zones whose valve lets water through (commanded and not stuck closed, or stuck open): 1
+     *  or 0. A typed array: an array built by Array.prototype.map gets a different map once
+     *  V8 optimizes the code building it, which threw away the optimized root finds. */
+    open: Uint8Array
+    /** Mean-emitter head of each open zone at the last networkResidual call, and that call's
+     *  manifold head: the root find's last call is usually at the flow it returns, whose zone
+     *  heads the operating point needs again. */
+    heads: Float64Array
+    headsAtM: number
+    /** Outflow of each zone at zero pump flow when healthy (NaN: not yet known), kept by the
+     *  model across solves: every solve's root find starts there. */
+    outflowAtZero: Float64Array
+}
+
+/** No clog and no burst: the zone's outflow at a manifold head then depends on its spec alone,
+ *  so its outflow at zero pump flow may be remembered across solves. */
+function cleanZone(f: ZoneFault): boolean {
+    return f.clog === 0 && f.burstMm2 === 0
 }
 
 /** Water the network takes at the manifold head a pump flow produces, minus that flow. */
@@ -435,16 +476,28 @@ function networkResidual(c: NetCtx, flowLph: number): number {
     const h = manifoldHeadM(c.net, flowLph)
     // The main-line burst is lumped at the manifold end of the main.
     let demand = orificeLph(c.faults.mainBurstMm2, h)
+    // Same sums in the same order with or without the remembered values (exact).
     for (let i = 0; i < c.open.length; i++) {
         if (!c.open[i]) continue
         const z = c.net.zones[i]
         const f = c.faults.zones[i]
-        demand += zoneOutflowLph(z, f, zoneHeadM(z, f, h))
+        const atZero = flowLph === 0 && cleanZone(f)
+        if (atZero && c.outflowAtZero[i] === c.outflowAtZero[i]) {
+            demand += c.outflowAtZero[i]
+            c.heads[i] = NaN
+            continue
+        }
+        const head = zoneHeadM(z, f, h)
+        const q = zoneOutflowAfterHead(z, f, head)
+        if (atZero) c.outflowAtZero[i] = q
+        c.heads[i] = head
+        demand += q
     }
+    c.headsAtM = h
     return demand - flowLph
 }
 
-function solveUncached(net: NetworkSpec, cmd: Commands, faults: Faults): OperatingPoint {
+function solveUncached(net: NetworkSpec, cmd: Commands, faults: Faults, outflowAtZero: Float64Array): OperatingPoint {
     const n = net.zones.length
     const p = net.pump
     const zeros = new Array<number>(n).fill(0)
@@ -462,7 +515,10 @@ function solveUncached(net: NetworkSpec, cmd: Commands, faults: Faults): Operati
     if (faults.pump === "dryWell") return still(0, p.dryRunPowerFraction * electricPowerW(p, 0))
     if (net.masterValve && !valvePasses(cmd.masterOpen, faults.master)) return still(p.shutoffHeadM, electricPowerW(p, 0))
 
-    const ctx: NetCtx = { net, faults, open: net.zones.map((_, i) => valvePasses(cmd.zonesOpen[i], faults.zones[i].valve)) }
+    const open = new Uint8Array(n)
+    for (let i = 0; i < n; i++) open[i] = valvePasses(cmd.zonesOpen[i], faults.zones[i].valve) ? 1 : 0
+    const ctx: NetCtx = { net, faults, open, heads: new Float64Array(n), headsAtM: NaN, outflowAtZero }
+    zoneCtx.z = null as unknown as ZoneSpec // nothing remembered from an earlier solve
     // Root find on the pump flow: the supply side is explicit in it, and the residual
     // demand(Hn(Q)) − Q falls with slope at most −1, so the bracket [0, Qmax] always holds
     // exactly one root (Hn(Qmax) < 0, so demand there is zero).
@@ -477,7 +533,8 @@ function solveUncached(net: NetworkSpec, cmd: Commands, faults: Faults): Operati
         if (!ctx.open[i]) continue
         const z = net.zones[i]
         const f = faults.zones[i]
-        const h = zoneHeadM(z, f, hn)
+        const known = ctx.headsAtM === hn ? ctx.heads[i] : NaN
+        const h = known === known ? known : zoneHeadM(z, f, hn)
         zoneFlows[i] = zoneEmittersLph(z, f, h)
         zonePressures[i] = h * BAR_PER_M
         burst += orificeLph(f.burstMm2, h)
@@ -499,13 +556,27 @@ function freeze(op: OperatingPoint): OperatingPoint {
     return Object.freeze(op)
 }
 
-function stateKey(cmd: Commands, f: Faults): string {
-    // No fault anywhere (the usual case): the commands alone, in a form the general key below
-    // never takes (it always holds "|").
+/** Zones up to which a healthy state's key is a number (bits stay exact below 2^53). */
+const NUMERIC_KEY_ZONES = 48
+
+function stateKey(cmd: Commands, f: Faults): string | number {
+    // No fault anywhere (the usual case): the commands alone, as a number (bit 0 pump, bit 1
+    // master, bit 2 + i zone i open; no string to build and hash at every change of the
+    // commanded state) or, on a very large farm, a string the general key below never takes
+    // (it always holds "|").
     let healthy = f.pump === "none" && f.master === "none" && f.mainBurstMm2 === 0
     for (let i = 0; healthy && i < f.zones.length; i++) {
         const z = f.zones[i]
         if (z.valve !== "none" || z.clog !== 0 || z.clogShare !== 1 || z.burstMm2 !== 0) healthy = false
+    }
+    if (healthy && cmd.zonesOpen.length <= NUMERIC_KEY_ZONES) {
+        let key = (cmd.pumpOn ? 1 : 0) + (cmd.masterOpen ? 2 : 0)
+        let bit = 4
+        for (let i = 0; i < cmd.zonesOpen.length; i++) {
+            if (cmd.zonesOpen[i]) key += bit
+            bit *= 2
+        }
+        return key
     }
     if (healthy) {
         let key = cmd.pumpOn ? (cmd.masterOpen ? "h3" : "h2") : cmd.masterOpen ? "h1" : "h0"
@@ -527,11 +598,14 @@ const CACHE_LIMIT = 20000
 /** One network's hydraulics. The spec is copied, so later edits to it have no effect. */
 export class HydraulicModel {
     readonly net: NetworkSpec
-    private cache = new Map<string, OperatingPoint>()
+    private cache = new Map<string | number, OperatingPoint>()
+    /** See NetCtx.outflowAtZero. */
+    private readonly outflowAtZero: Float64Array
 
     constructor(net: NetworkSpec) {
         validateNetwork(net)
         this.net = structuredClone(net)
+        this.outflowAtZero = new Float64Array(net.zones.length).fill(NaN)
     }
 
     /** Operating point for commanded valves and pump under faults. The result is frozen and may
@@ -542,7 +616,7 @@ export class HydraulicModel {
         const hit = this.cache.get(key)
         if (hit !== undefined) return hit
         if (this.cache.size >= CACHE_LIMIT) this.cache.clear()
-        const op = freeze(solveUncached(this.net, cmd, faults))
+        const op = freeze(solveUncached(this.net, cmd, faults, this.outflowAtZero))
         this.cache.set(key, op)
         return op
     }

@@ -108,8 +108,11 @@ export function adjustedDepletionFraction(pNominal: number, etcMmPerDay: number)
 
 /** FAO-56 eq. 84: 1 while Dr <= RAW = p TAW, then falling linearly to 0 at Dr = TAW. */
 export function waterStressCoefficient(drMm: number, tawMm: number, p: number): number {
-    if (drMm <= p * tawMm) return 1
-    return Math.max(0, Math.min(1, (tawMm - drMm) / ((1 - p) * tawMm)))
+    // The falling branch is worked out on every call, used or not: a run's first stress comes
+    // weeks into a dry season, after V8 has optimized the soil step without it, and reaching
+    // it then throws that code away (deopt and recompile in the first simulated year).
+    const falling = Math.max(0, Math.min(1, (tawMm - drMm) / ((1 - p) * tawMm)))
+    return drMm <= p * tawMm ? 1 : falling
 }
 
 /** FAO paper 33: 1 - Ya/Ym = Ky (1 - ETa/ETm), as a percentage clamped to 0..100. */
@@ -124,34 +127,64 @@ function finiteNonNegative(v: number): boolean {
     return v >= 0 && Number.isFinite(v)
 }
 
-/** Mean ETc rate over the trailing 24 h of simulated time (the current step included). */
+/** Mean ETc rate over the trailing 24 h of simulated time (the current step included). The
+ *  steps are kept in ring buffers that grow when full: the year's 11,000 steps of a zone would
+ *  otherwise fill, copy and cut plain arrays over and over (most of a simulated year's garbage). */
 class TrailingDayEtc {
-    private dts: number[] = []
-    private etcs: number[] = []
-    private head = 0
-    private sumDt = 0
-    private sumEtc = 0
+    private dts = new Float64Array(64)
+    private etcs = new Float64Array(64)
+    /** Ring index of the oldest step kept, and how many are kept. */
+    private first = 0
+    private count = 0
+    /** Steps dropped since the sums were last worked out afresh. */
+    private dropped = 0
+    /** Start at -0, a zero V8 stores as a float (see RootZone.wetS): a field that starts as a
+     *  small integer changes the object's hidden class at the first fraction. -0 + x is x. */
+    private sumDt = -0
+    private sumEtc = -0
 
     /** Adds a step and returns the mean rate in mm/day. */
     push(dtS: number, etcMm: number): number {
-        this.dts.push(dtS)
-        this.etcs.push(etcMm)
+        if (this.count === this.dts.length) this.grow()
+        const cap = this.dts.length
+        const at = (this.first + this.count) % cap
+        this.dts[at] = dtS
+        this.etcs[at] = etcMm
+        this.count++
         this.sumDt += dtS
         this.sumEtc += etcMm
-        while (this.sumDt - this.dts[this.head] >= DAY_S) {
-            this.sumDt -= this.dts[this.head]
-            this.sumEtc -= this.etcs[this.head]
-            this.head++
+        while (this.count > 0 && this.sumDt - this.dts[this.first] >= DAY_S) {
+            this.sumDt -= this.dts[this.first]
+            this.sumEtc -= this.etcs[this.first]
+            this.first = (this.first + 1) % cap
+            this.count--
+            this.dropped++
         }
-        // Compact now and then; re-summing also stops rounding errors from piling up.
-        if (this.head > 4096) {
-            this.dts = this.dts.slice(this.head)
-            this.etcs = this.etcs.slice(this.head)
-            this.head = 0
-            this.sumDt = this.dts.reduce((a, b) => a + b, 0)
-            this.sumEtc = this.etcs.reduce((a, b) => a + b, 0)
+        // Re-sum now and then, oldest first from 0, so rounding errors do not pile up.
+        if (this.dropped > 4096) {
+            this.dropped = 0
+            let dt = 0
+            let etc = 0
+            for (let i = 0; i < this.count; i++) dt += this.dts[(this.first + i) % cap]
+            for (let i = 0; i < this.count; i++) etc += this.etcs[(this.first + i) % cap]
+            this.sumDt = dt
+            this.sumEtc = etc
         }
         return (Math.max(0, this.sumEtc) * DAY_S) / this.sumDt
+    }
+
+    /** Doubles the buffers, the kept steps moved to the front in order. */
+    private grow(): void {
+        const cap = this.dts.length
+        const dts = new Float64Array(2 * cap)
+        const etcs = new Float64Array(2 * cap)
+        for (let i = 0; i < this.count; i++) {
+            dts[i] = this.dts[(this.first + i) % cap]
+            etcs[i] = this.etcs[(this.first + i) % cap]
+        }
+        this.dts = dts
+        this.etcs = etcs
+        this.first = 0
     }
 }
 
@@ -254,6 +287,12 @@ export class RootZone {
     }
 
     step(input: StepInput): StepResult {
+        return this.stepInto(input, { etcMm: NaN, etaMm: NaN, ks: NaN, deepPercolationMm: NaN, irrigationDeepPercolationMm: NaN, runoffMm: NaN, waterlogged: false })
+    }
+
+    /** step() writing its result into `out` (returned), so a caller stepping every zone every
+     *  hour of a year (sim/farm-sim.ts) allocates no result per step. */
+    stepInto(input: StepInput, out: StepResult): StepResult {
         const { dtS, et0Mm, rainMm, irrigationMm, kc } = input
         if (!(dtS > 0)) throw new Error("dtS must be > 0")
         if (!(finiteNonNegative(et0Mm) && finiteNonNegative(rainMm) && finiteNonNegative(irrigationMm) && finiteNonNegative(kc))) {
@@ -272,17 +311,18 @@ export class RootZone {
         const rule = this.waterlogRule
         const thetaBulb = this.thetaWetted
         const wet = thetaBulb > this.soil.thetaFc && this.soil.thetaSat - thetaBulb < rule.minAirFilledPorosity
-        this.wetS = wet ? this.wetS + dtS : 0
+        // The sum is taken wet or not, for the same reason as in waterStressCoefficient.
+        const longer = this.wetS + dtS
+        this.wetS = wet ? longer : 0
 
-        return {
-            etcMm,
-            etaMm,
-            ks,
-            deepPercolationMm,
-            irrigationDeepPercolationMm,
-            runoffMm,
-            waterlogged: this.wetS >= rule.afterS,
-        }
+        out.etcMm = etcMm
+        out.etaMm = etaMm
+        out.ks = ks
+        out.deepPercolationMm = deepPercolationMm
+        out.irrigationDeepPercolationMm = irrigationDeepPercolationMm
+        out.runoffMm = runoffMm
+        out.waterlogged = this.wetS >= rule.afterS
+        return out
     }
 
     private thetaOf(waterMm: number): number {
@@ -366,7 +406,10 @@ export class RootZone {
         let dpIrr = 0
         this.drained = 0
         this.drainedIrr = 0
-        if (this.excess(BULB) <= 0 && this.excess(REST) <= 0) return
+        // Same test as excess(k) <= 0, on the difference itself: excess() gives the integer 0
+        // while a compartment is below field capacity, so V8 would compile this comparison for
+        // integers and throw the code away at the first wet spell between the rows.
+        if (this.w[BULB] - this.tawMm <= 0 && this.w[REST] - this.tawMm <= 0) return
         const fraction = tauS > 0 ? 1 - Math.exp(-dtS / tauS) : 1
         for (let k = BULB; k <= REST; k++) {
             const excess = this.excess(k)

@@ -29,7 +29,7 @@ import { civilFromDays, daysFromCivil } from "../firmware/core/calendar"
 import { daysInMonth, loadMonthlyClimate, MonthlyClimateRecord, monthlyNormals, MonthlyNormal } from "./climate-data"
 import {
     clearSkyRadiation, extraterrestrialRadiationDaily, extraterrestrialRadiationPeriod, referenceEt0Daily,
-    referenceEt0Hourly, saturationVapourPressureKPa, solarRadiationFromSunshine, daylightHours,
+    hourlyEt0Checked, saturationVapourPressureKPa, solarRadiationFromSunshine, daylightHours,
 } from "./et0"
 import { Rng } from "./random"
 
@@ -273,10 +273,43 @@ const WIND_DIURNAL_AMPLITUDE = 0.4 // calmer nights, breezier afternoons (assume
 /** The 24 hours of a day. Radiation, ET0 and rain add up to the day's values, so an hourly
  *  model and a daily model stay in balance; eq. 53 decides only the ET0 shape over the day. */
 export function hoursOfDay(day: DailyWeather): HourlyWeather[] {
+    const h = fillHours(day)
+    const hours: HourlyWeather[] = []
+    for (let hour = 0; hour < 24; hour++) {
+        const tempC = h.tempC[hour]
+        hours.push({
+            hour, tempC, rhPct: Math.min(100, (100 * day.actualVapourPressureKPa) / saturationVapourPressureKPa(tempC)),
+            windSpeed2mMs: h.windSpeed2mMs[hour], solarRadiationMJm2: h.solarRadiationMJm2[hour], et0Mm: h.et0Mm[hour], rainMm: h.rainMm[hour],
+        })
+    }
+    return hours
+}
+
+/** ET0 and rain of each hour of a day into et0Out and rainOut from index `at` (the same numbers
+ *  as hoursOfDay, without building its records: sim/farm-weather.ts lays out a year of hours). */
+export function dayEt0AndRain(day: DailyWeather, et0Out: Float64Array, rainOut: Float64Array, at: number): void {
+    const h = fillHours(day)
+    et0Out.set(h.et0Mm, at)
+    rainOut.set(h.rainMm, at)
+}
+
+/** fillHours' result: the hours of the last day it was given (overwritten by the next call). */
+const dayHours = {
+    tempC: new Float64Array(24),
+    windSpeed2mMs: new Float64Array(24),
+    solarRadiationMJm2: new Float64Array(24),
+    et0Mm: new Float64Array(24),
+    rainMm: new Float64Array(24),
+}
+
+/** The numbers of hoursOfDay, hour by hour, into dayHours. */
+function fillHours(day: DailyWeather): typeof dayHours {
     const site = BINH_PHUOC_SITE
+    const out = dayHours
     const raDay = extraterrestrialRadiationDaily(site.latitudeDeg, day.dayOfYear)
     const rsOverRso = day.solarRadiationMJm2 / clearSkyRadiation(raDay, site.elevationM)
-    const hours = Array.from({ length: 24 }, (_, hour) => {
+    let shapeSum = 0
+    for (let hour = 0; hour < 24; hour++) {
         const mid = hour + 0.5
         const tempC = diurnalTemperature(day.tMinC, day.tMaxC, mid)
         const windSpeed2mMs = day.windSpeed2mMs * (1 + WIND_DIURNAL_AMPLITUDE * Math.cos((2 * Math.PI * (mid - T_MAX_HOUR)) / 24))
@@ -287,20 +320,20 @@ export function hoursOfDay(day: DailyWeather): HourlyWeather[] {
             timeZoneMeridianDegEast: site.timeZoneMeridianDegEast, dayOfYear: day.dayOfYear, clockTimeMidHour: mid, periodHours: 1,
         })
         const solarRadiationMJm2 = (day.solarRadiationMJm2 * raHour) / raDay
-        const et0Shape = Math.max(0, referenceEt0Hourly({
-            latitudeDeg: site.latitudeDeg, longitudeDegEast: site.longitudeDegEast,
-            timeZoneMeridianDegEast: site.timeZoneMeridianDegEast, elevationM: site.elevationM,
-            dayOfYear: day.dayOfYear, clockTimeMidHour: mid, tHourC: tempC,
-            actualVapourPressureKPa: day.actualVapourPressureKPa, windSpeed2mMs, solarRadiationMJm2, nightRsOverRso: rsOverRso,
-        }))
-        return {
-            hour, tempC, rhPct: Math.min(100, (100 * day.actualVapourPressureKPa) / saturationVapourPressureKPa(tempC)),
-            windSpeed2mMs, solarRadiationMJm2, et0Mm: et0Shape, rainMm: rainInWindow(day.rainEvents, hour * 60, hour * 60 + 60),
-        }
-    })
-    const shapeSum = hours.reduce((s, h) => s + h.et0Mm, 0)
-    for (const h of hours) h.et0Mm = shapeSum > 0 ? (h.et0Mm * day.et0Mm) / shapeSum : 0
-    return hours
+        // referenceEt0Hourly's arithmetic without its input checks (every input here is a finite
+        // number by construction, and at night nightRsOverRso is given); its clear-sky radiation
+        // is that of this very hour, raHour.
+        const et0Shape = Math.max(0, hourlyEt0Checked(site.elevationM, clearSkyRadiation(raHour, site.elevationM), tempC,
+            day.actualVapourPressureKPa, windSpeed2mMs, solarRadiationMJm2, rsOverRso, undefined))
+        out.tempC[hour] = tempC
+        out.windSpeed2mMs[hour] = windSpeed2mMs
+        out.solarRadiationMJm2[hour] = solarRadiationMJm2
+        out.et0Mm[hour] = et0Shape
+        out.rainMm[hour] = rainInWindow(day.rainEvents, hour * 60, hour * 60 + 60)
+        shapeSum += et0Shape
+    }
+    for (let hour = 0; hour < 24; hour++) out.et0Mm[hour] = shapeSum > 0 ? (out.et0Mm[hour] * day.et0Mm) / shapeSum : 0
+    return out
 }
 
 /** One hour of hoursOfDay (computes the whole day; call hoursOfDay when you need them all). */
@@ -319,10 +352,13 @@ function diurnalTemperature(tMinC: number, tMaxC: number, hour: number): number 
 }
 
 function rainInWindow(events: RainEvent[], fromMin: number, toMin: number): number {
-    return events.reduce((s, e) => {
+    let s = 0
+    for (let i = 0; i < events.length; i++) {
+        const e = events[i]
         const overlap = Math.min(toMin, e.startMin + e.durationMin) - Math.max(fromMin, e.startMin)
-        return overlap > 0 ? s + (e.mm * overlap) / e.durationMin : s
-    }, 0)
+        if (overlap > 0) s += (e.mm * overlap) / e.durationMin
+    }
+    return s
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ import { FarmSim, SimAlarm, TICK_S } from "../farm-sim"
 const ALARM_KINDS = ["safeState", "maxRun", "sensorFault", "clockJump", "corrupt"]
 /** Event kinds worth a line in the live view. */
 const SHOWN_KINDS = ["valveOpen", "valveClose", "runSkipped", "runDeferred", "runSplit", "pumpOn", "pumpOff", "budget", ...ALARM_KINDS]
+/** The same as sets: every event the core emits is looked up in both. */
+const ALARM_SET = new Set(ALARM_KINDS)
+const SHOWN_SET = new Set(SHOWN_KINDS)
 const RECENT_MAX = 12
 
 export class CoreDriver {
@@ -311,8 +314,8 @@ export class CoreDriver {
 
     private note(events: CoreEvent[], t: number): void {
         for (const e of events) {
-            if (ALARM_KINDS.includes(e.kind)) this.alarmList.push({ t, kind: e.kind, zone: e.zone, reason: e.reason })
-            if (!SHOWN_KINDS.includes(e.kind)) continue
+            if (ALARM_SET.has(e.kind)) this.alarmList.push({ t, kind: e.kind, zone: e.zone, reason: e.reason })
+            if (!SHOWN_SET.has(e.kind)) continue
             this.recentEvents.push({ t, e })
             if (this.recentEvents.length > RECENT_MAX) this.recentEvents.shift()
         }

@@ -225,14 +225,27 @@ const MIN_GAP_MIN = 10
 function rainEvents(rng: Rng, mm: number, month: number): RainEvent[] {
     const count = mm < 5 ? 1 : rng.int(1, mm < 20 ? 2 : 3)
     const afternoon = WET_SEASON_MONTHS.includes(month) ? AFTERNOON_SHARE_WET_SEASON : AFTERNOON_SHARE_DRY_SEASON
-    const weights = Array.from({ length: count }, () => 0.2 + rng.next())
-    const wSum = weights.reduce((s, x) => s + x, 0)
-    const showers = weights.map((w) => {
+    // Plain loops, not Array.from, map and sort with closures: V8 compiles those into one large
+    // function, on the compiler thread of a run's first year, for a few hundred calls.
+    const weights: number[] = []
+    for (let i = 0; i < count; i++) weights.push(0.2 + rng.next())
+    let wSum = 0
+    for (let i = 0; i < count; i++) wSum += weights[i]
+    const showers: RainEvent[] = []
+    for (let i = 0; i < count; i++) {
         const start = rng.bool(afternoon) ? 750 + (rng.next() + rng.next()) * 210 : rng.next() * 600
         const intensityMmH = 8 + 32 * rng.next()
-        const share = (mm * w) / wSum
-        return { startMin: Math.floor(start), durationMin: Math.min(240, Math.max(10, Math.round((60 * share) / intensityMmH))), mm: share }
-    }).sort((a, b) => a.startMin - b.startMin)
+        const share = (mm * weights[i]) / wSum
+        const shower = { startMin: Math.floor(start), durationMin: Math.min(240, Math.max(10, Math.round((60 * share) / intensityMmH))), mm: share }
+        // In order of start, after showers starting at the same minute (a stable sort).
+        let j = showers.length
+        showers.push(shower)
+        while (j > 0 && showers[j - 1].startMin > shower.startMin) {
+            showers[j] = showers[j - 1]
+            j--
+        }
+        showers[j] = shower
+    }
     // Push later showers past the end of earlier ones; one that no longer fits joins the previous.
     const events: RainEvent[] = []
     for (const s of showers) {
@@ -245,7 +258,9 @@ function rainEvents(rng: Rng, mm: number, month: number): RainEvent[] {
         events.push({ startMin: start, durationMin: Math.min(s.durationMin, 1440 - start), mm: s.mm })
     }
     // Make the parts add up to the day exactly despite floating-point rounding.
-    events[events.length - 1].mm = mm - events.slice(0, -1).reduce((s, e) => s + e.mm, 0)
+    let before = 0
+    for (let i = 0; i < events.length - 1; i++) before += events[i].mm
+    events[events.length - 1].mm = mm - before
     return events
 }
 

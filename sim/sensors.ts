@@ -8,7 +8,7 @@ import { Rng } from "./random"
 const YEAR_S = 365 * 86400
 
 /** Standard normal deviate (Box-Muller). */
-function gaussian(rng: Rng): number {
+export function gaussian(rng: Rng): number {
     const u = 1 - rng.next() // (0, 1]: keeps log() finite
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next())
 }

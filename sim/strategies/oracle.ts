@@ -7,11 +7,49 @@
 // every later chance (its fair share of the pump, never in peak windows), and a run stops as
 // soon as the zone could safely wait another hour. In off-peak hours the "later chances" are
 // only the next off-peak window, so what the day needs is watered at night when it can be.
+//
+// Variants that know less (sim/oracle-knowledge.ts) measure what each piece of that knowledge
+// is worth, and so how much of the controller's gap to the oracle is knowledge and how much
+// is how it waters. Each knows less than the one before:
+//   "bulb"      the wetted bulb's true water only; the soil between the rows counted as dry
+//               (safe: all a probe beside a dripper shows, without inference);
+//   "bulb-rain" the bulb's true water; the rows estimated from the rain the bulb shows to a
+//               probe with a reading's noise (rows-from-bulb.ts);
+//   "probe"     the bulb as the zone's own probe reads it (calibration, temperature, drift,
+//               noise), the rows estimated from those readings; needs a probe in every zone;
+//   "box"       as "probe", with no weather ahead: the month's mean ET0 in its daily course
+//               and no rain (what the box itself could know).
+// All still plan as the oracle does, with a larger margin under RAW where they know less.
 
 import { Band, bandAtLocal } from "../../firmware/core/tariff"
 import { FarmSim, SimAlarm, Strategy, StrategyOutput } from "../farm-sim"
 import { adjustedDepletionFraction } from "../soil-water"
+import { climateNormals } from "../farm-weather"
+import { Rng } from "../random"
+import { RowsFromBulb } from "./rows-from-bulb"
 import { sizeFarm } from "./sizing"
+
+/** What the oracle knows (see above). */
+export type OracleKnowledge = "all" | "bulb" | "bulb-rain" | "probe" | "box"
+
+/** What each variant knows, for its rules. */
+const KNOWS: Record<Exclude<OracleKnowledge, "all">, string> = {
+    bulb: "the wetted bulb's true water; the soil between the rows counted as dry.",
+    "bulb-rain": "the wetted bulb's true water; the rows estimated from the rain the bulb shows to a probe with a reading's noise.",
+    probe: "the wetted bulb as its own probe reads it; the rows estimated from those readings.",
+    box: "the wetted bulb as its own probe reads it, the rows estimated from those readings; ahead, only the month's mean ET0 and no rain.",
+}
+
+/** Weather ahead as the oracle sees it: hourly ET0 and rain, and ET0's running sum. */
+interface Ahead {
+    et0H: Float64Array
+    rainH: Float64Array
+    et0Cum: Float64Array
+}
+
+/** Noise of one probe reading the "bulb-rain" variant reckons with, m³/m³: the simulated
+ *  probes' 0.01-0.02 per sample, averaged over their 4 samples (sim/sensors.ts). */
+const READING_NOISE_VWC = 0.01
 
 const SLOT_S = 1800
 /** How far ahead a zone must be safe, s (plus any peak window that begins inside it). */
@@ -22,18 +60,25 @@ const IDLE_CHECK_S = 600
 const HOLD_S = 2 * 3600
 /** Depletion kept between the zone and RAW, mm (the look-ahead is approximate). */
 const MARGIN_MM = 1.5
+/** The same for the variants that see the bulb through a probe: its error in mm of depletion
+ *  (measured: 3 mm left 1-2 stress days a year on loc-quang for "box", 5 mm none). */
+export const PROBE_MARGIN_MM = 5
 /** The look-ahead counts on this fraction of the zone's fair share of the pump (other zones
  *  may want it at the same time). */
 const PLANNED_SHARE = 0.7
 
 export class OracleStrategy implements Strategy {
-    readonly name = "oracle"
-    readonly rules = [
-        "Knows each zone's true root-zone depletion Dr (root-weighted, as the crop feels it), its RAW, and the weather ahead. Never pumps in a peak window.",
-        `Waters as late as possible: a zone starts only when, if it waited longer, Dr would pass RAW - ${MARGIN_MM} mm within the next 24 h even if it were watered at every later chance (its fair share of the pump, outside peak windows; in off-peak hours, only in the next off-peak window, so the day's need is watered at night when possible).`,
-        `A run stops as soon as the zone could safely wait ${HOLD_S / 3600} h more, or when its wetted bulb reaches field capacity (it never waters past it).`,
-        "At most the installation's hydraulic limit of zones at once, the most urgent first; the pump runs while a valve is open.",
-    ].join("\n")
+    readonly name: string
+    get rules(): string {
+        const lines = [
+            "Knows each zone's true root-zone depletion Dr (root-weighted, as the crop feels it), its RAW, and the weather ahead. Never pumps in a peak window.",
+            `Waters as late as possible: a zone starts only when, if it waited longer, Dr would pass RAW - ${this.marginMm} mm within the next 24 h even if it were watered at every later chance (its fair share of the pump, outside peak windows; in off-peak hours, only in the next off-peak window, so the day's need is watered at night when possible).`,
+            `A run stops as soon as the zone could safely wait ${HOLD_S / 3600} h more, or when its wetted bulb reaches field capacity (it never waters past it).`,
+            "At most the installation's hydraulic limit of zones at once, the most urgent first; the pump runs while a valve is open.",
+        ]
+        if (this.knows !== "all") lines.unshift(`Variant "${this.knows}": ${KNOWS[this.knows]} Where the lines below say "true", read "as this variant reckons it".`)
+        return lines.join("\n")
+    }
     private sim: FarmSim | null = null
     private out: { valves: boolean[]; pump: boolean; master: boolean } = { valves: [], pump: false, master: false }
     private slack: number[] = []
@@ -43,8 +88,22 @@ export class OracleStrategy implements Strategy {
     private bands = new Uint8Array(0)
     /** Depletion removed per hour of watering (fair share of the pump), mm. */
     private refillPerH: number[] = []
+    /** Each zone's estimate of its rows (variants from "bulb-rain" on), and when it was
+     *  brought up to date. */
+    private rowsEstimates: (RowsFromBulb | null)[] = []
+    private estimatedAtS: number[] = []
+    private ahead: Ahead | null = null
+
+    /** @param marginMm depletion kept under RAW, mm */
+    constructor(readonly knows: OracleKnowledge = "all", private readonly marginMm = knows === "probe" || knows === "box" ? PROBE_MARGIN_MM : MARGIN_MM) {
+        this.name = knows === "all" ? "oracle" : `oracle-${knows}`
+    }
 
     start(sim: FarmSim): void {
+        const probed = this.knows === "probe" || this.knows === "box"
+        if (probed && sim.farm.zones.some((z) => !z.probe || z.probeBetweenRows)) {
+            throw new Error(`oracle-${this.knows} needs a probe beside a dripper in every zone`)
+        }
         this.sim = sim
         const n = sim.zoneCount
         this.out = { valves: sim.farm.zones.map(() => false), pump: false, master: false }
@@ -61,6 +120,63 @@ export class OracleStrategy implements Strategy {
             const mmPerH = sizing[i].flowLph / z.areaM2 // over the zone
             return (share * mmPerH * z.bulbRootFraction) / z.wettedFraction
         })
+        const estimate = this.knows !== "all" && this.knows !== "bulb"
+        const rng = new Rng(sim.seed * 7919 + 17)
+        this.rowsEstimates = sim.zones.map((zone) =>
+            estimate && zone.wettedFraction < 1
+                ? new RowsFromBulb({
+                      tawMm: zone.tawMm, rootDepthM: zone.rootDepthM, bulbRootFraction: zone.bulbRootFraction,
+                      wettedFraction: zone.wettedFraction, readEveryS: sim.farm.probes.readEveryMin * 60,
+                      // The probe variants get the probe's own noise in its readings.
+                      noiseVwc: probed ? 0 : READING_NOISE_VWC, rng,
+                  })
+                : null,
+        )
+        this.estimatedAtS = new Array(n).fill(0)
+        this.ahead = this.knows === "box" ? climateAhead(sim) : sim.weather
+    }
+
+    /** Water content of the wetted bulb as this oracle knows it: the truth, or its probe's
+     *  last reading (tenths of % v/v; a missing one counts as dry). */
+    private thetaBulb(z: number): number {
+        const zone = this.sim!.zones[z]
+        if (this.knows !== "probe" && this.knows !== "box") return zone.thetaWetted
+        const r = this.sim!.soil[z]
+        return r === null ? zone.soil.thetaWp : r / 1000
+    }
+
+    /** Water content between the rows as this oracle reckons it. */
+    private thetaRows(z: number): number {
+        const zone = this.sim!.zones[z]
+        if (this.knows === "all" || zone.wettedFraction >= 1) return zone.thetaUnwetted
+        const est = this.rowsEstimates[z]
+        return zone.soil.thetaWp + (est === null ? 0 : est.rowsMm / (1000 * zone.rootDepthM))
+    }
+
+    /** Root-weighted depletion as this oracle reckons it, mm. */
+    private depletion(z: number): number {
+        const zone = this.sim!.zones[z]
+        if (this.knows === "all") return zone.drMm
+        const perMm = 1000 * zone.rootDepthM
+        const bulbMm = (this.thetaBulb(z) - zone.soil.thetaWp) * perMm
+        if (zone.wettedFraction >= 1) return Math.max(0, zone.tawMm - bulbMm)
+        const rowsMm = (this.thetaRows(z) - zone.soil.thetaWp) * perMm
+        const rb = zone.bulbRootFraction
+        return rb * Math.max(0, zone.tawMm - bulbMm) + (1 - rb) * Math.max(0, zone.tawMm - rowsMm)
+    }
+
+    /** Brings zone z's estimate of its rows, if it has one, to time t (its soil is up to date). */
+    private estimateRows(z: number, t: number): void {
+        const est = this.rowsEstimates[z]
+        if (est === null || est === undefined) return
+        const sim = this.sim!
+        const zone = sim.zones[z]
+        const w = this.ahead!
+        const h0 = Math.min(w.et0H.length, Math.floor(this.estimatedAtS[z] / 3600))
+        const h1 = Math.min(w.et0H.length, Math.floor(t / 3600))
+        const etcMm = sim.kcOf(z, Math.floor(t / 86400)) * (w.et0Cum[h1] - w.et0Cum[h0])
+        est.update(t, (this.thetaBulb(z) - zone.soil.thetaWp) * 1000 * zone.rootDepthM, !this.out.valves[z], etcMm)
+        this.estimatedAtS[z] = h1 * 3600
     }
 
     /** Depletion added per mm of crop ET, given where the roots find water now. */
@@ -70,8 +186,8 @@ export class OracleStrategy implements Strategy {
         if (fw >= 1) return 1
         const rb = zone.bulbRootFraction
         const wp = zone.soil.thetaWp
-        const wb = Math.max(0, zone.thetaWetted - wp)
-        const wr = Math.max(0, zone.thetaUnwetted - wp)
+        const wb = Math.max(0, this.thetaBulb(z) - wp)
+        const wr = Math.max(0, this.thetaRows(z) - wp)
         const sb = rb * wb + (1 - rb) * wr > 0 ? (rb * wb) / (rb * wb + (1 - rb) * wr) : fw
         return (rb * sb) / fw + ((1 - rb) * (1 - sb)) / (1 - fw)
     }
@@ -83,15 +199,15 @@ export class OracleStrategy implements Strategy {
     private worstExcess(z: number, t: number, waitS: number, offPeakOnly: boolean): number {
         const sim = this.sim!
         const zone = sim.zones[z]
-        const w = sim.weather
+        const w = this.ahead!
         const kc = sim.kcOf(z, Math.floor(t / 86400))
         const perEt = this.depletionPerEt(z)
         const taw = zone.tawMm
-        const floorMm = (1 - zone.bulbRootFraction) * Math.max(0, (zone.soil.thetaFc - zone.thetaUnwetted) * 1000 * zone.rootDepthM)
+        const floorMm = (1 - zone.bulbRootFraction) * Math.max(0, (zone.soil.thetaFc - this.thetaRows(z)) * 1000 * zone.rootDepthM)
         const h0 = Math.floor(t / 3600)
         const et24 = kc * (w.et0Cum[Math.min(w.et0H.length, h0 + 24)] - w.et0Cum[Math.min(w.et0H.length, h0)])
-        const limit = Math.min(zone.rawMm, adjustedDepletionFraction(zone.pNominal, et24) * taw) - MARGIN_MM
-        let d = zone.drMm
+        const limit = Math.min(zone.rawMm, adjustedDepletionFraction(zone.pNominal, et24) * taw) - this.marginMm
+        let d = this.depletion(z)
         let worst = d - limit
         const first = Math.floor(t / SLOT_S)
         let end = t + LOOKAHEAD_S
@@ -133,8 +249,9 @@ export class OracleStrategy implements Strategy {
         for (let z = 0; z < n; z++) {
             if (!out.valves[z] && t % IDLE_CHECK_S !== 0) continue
             sim.advanceZone(z, t)
+            this.estimateRows(z, t)
             const zone = sim.zones[z]
-            if (zone.thetaWetted >= zone.soil.thetaFc - 0.002) {
+            if (this.thetaBulb(z) >= zone.soil.thetaFc - 0.002) {
                 this.wants[z] = false
                 continue
             }
@@ -172,4 +289,23 @@ export class OracleStrategy implements Strategy {
     alarms(): SimAlarm[] {
         return []
     }
+}
+
+/** The weather ahead as the box could know it: each day the month's mean ET0 (the climate
+ *  normals an installer has), spread over the daylight hours as the sun goes; no rain. */
+function climateAhead(sim: FarmSim): Ahead {
+    const w = sim.weather
+    const normals = climateNormals()
+    // Daily course: ET0 follows the sun, 06:00-18:00 local (a half sine).
+    const shape = new Array(24).fill(0)
+    let sum = 0
+    for (let h = 6; h < 18; h++) sum += shape[h] = Math.sin((Math.PI * (h + 0.5 - 6)) / 12)
+    const et0H = new Float64Array(w.et0H.length)
+    for (let i = 0; i < et0H.length; i++) {
+        const day = w.daily[Math.floor(i / 24)]
+        et0H[i] = (normals.et0MmPerDay[day.month - 1] * shape[i % 24]) / sum
+    }
+    const et0Cum = new Float64Array(et0H.length + 1)
+    for (let i = 0; i < et0H.length; i++) et0Cum[i + 1] = et0Cum[i] + et0H[i]
+    return { et0H, rainH: new Float64Array(et0H.length), et0Cum }
 }

@@ -44,8 +44,9 @@ const NOT_MET: Record<string, string> = {
     // zone and nothing of the weather ahead ("box"), uses 1.17-1.26 x on loc-quang and
     // 1.09-1.33 x on phuoc-thien (seeds 1-3), with no stress. So about half of the gap below is
     // the control law (a set point kept safe for dry rows and a hot day, refilled at fixed
-    // starts) and the rest is what the box cannot know; <= 1.15 x is out of reach of any
-    // variant that sees the bulb through a probe on most farm-seeds.
+    // starts), the rest what the box cannot know. With a perfect forecast of the next day
+    // ("probe") pepper reaches 1.10-1.14 x; under the trees of phuoc-thien seeds 2-3 nothing
+    // short of knowing the soil between the rows does (bulb known exactly: 1.11, 1.21 x).
     // Earlier measurements with this law: error-free probes give 1.27, 1.36, 1.38 x on
     // loc-quang and 1.18, 1.42, 1.50 x on phuoc-thien. Lowering the set point buys 0.05-0.1
     // of the ratio at the cost of stress (trees 1.5% above stress instead of 2%: seed 7 stress

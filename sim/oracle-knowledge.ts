@@ -72,4 +72,11 @@ function main(): void {
     }
 }
 
-if (process.argv[1]?.endsWith("oracle-knowledge.ts")) main()
+if (process.argv[1]?.endsWith("oracle-knowledge.ts")) {
+    try {
+        main()
+    } catch (e) {
+        process.stderr.write(`oracle-knowledge: ${e instanceof Error ? e.message : String(e)}\n`)
+        process.exit(2)
+    }
+}

@@ -7,24 +7,19 @@
 //   probe      the bulb as its probe reads it, the rows estimated from those readings;
 //   box        as probe, with only the month's mean ET0 ahead and no rain: what a box with one
 //              probe per zone could know.
-// The probe variants need a probe in every zone: they run on a copy of the farm that has one
-// (the presets share some probes between zones; the controller column runs the farm as it is).
+// Every variant runs the farm as it is wired: in the probe variants a zone that reads a
+// neighbour's probe waters for as long as that probe's own zone did.
 //
 //   npm run oracle-knowledge [-- --farms loc-quang,phuoc-thien --seeds 1,2,3]
 
 import { DEFAULT_START, runFarm, weatherFor } from "./farm-run"
-import { Farm, loadFarm } from "./farm"
+import { loadFarm } from "./farm"
 import { FarmSim } from "./farm-sim"
 import { buildReport, FarmReport } from "./report"
 import { OracleKnowledge, OracleStrategy } from "./strategies/oracle"
 
 const DAYS = 365
 export const KNOWLEDGE: OracleKnowledge[] = ["all", "bulb", "bulb-rain", "probe", "box"]
-
-/** The farm with a probe beside a dripper in every zone. */
-export function probedEverywhere(farm: Farm): Farm {
-    return { ...farm, zones: farm.zones.map((z) => ({ ...z, probe: true, probeBetweenRows: false })) }
-}
 
 export interface KnowledgeRow {
     farm: string
@@ -37,12 +32,11 @@ export interface KnowledgeRow {
 /** One run of a farm: each oracle variant asked for and the controller, on the same weather. */
 export function knowledgeRow(farmName: string, seed: number, days = DAYS, knowledge = KNOWLEDGE, withController = true): KnowledgeRow {
     const farm = loadFarm(farmName)
-    const probed = probedEverywhere(farm)
     const weather = weatherFor(seed, DEFAULT_START, days)
     const controller = withController ? runFarm({ farm, strategy: "controller", seed, days, weather }) : null
     const oracles: KnowledgeRow["oracles"] = {}
     for (const k of knowledge) {
-        const sim = new FarmSim({ farm: k === "probe" || k === "box" ? probed : farm, weather, strategy: new OracleStrategy(k), seed })
+        const sim = new FarmSim({ farm, weather, strategy: new OracleStrategy(k), seed })
         sim.run()
         oracles[k] = buildReport(sim)
     }

@@ -15,8 +15,10 @@
 //               (safe: all a probe beside a dripper shows, without inference);
 //   "bulb-rain" the bulb's true water; the rows estimated from the rain the bulb shows to a
 //               probe with a reading's noise (rows-from-bulb.ts);
-//   "probe"     the bulb as the zone's own probe reads it (calibration, temperature, drift,
-//               noise), the rows estimated from those readings; needs a probe in every zone;
+//   "probe"     the bulb as the zone's probe reads it (calibration, temperature, drift,
+//               noise), the rows estimated from those readings. Zones that read a neighbour's
+//               probe (same crop and soil, as the controller wires them) do not plan: each
+//               waters for as long as the probe's own zone did;
 //   "box"       as "probe", with no weather ahead: the month's mean ET0 in its daily course
 //               and no rain (what the box itself could know).
 // All still plan as the oracle does, with a larger margin under RAW where they know less.
@@ -27,6 +29,7 @@ import { adjustedDepletionFraction } from "../soil-water"
 import { climateNormals } from "../farm-weather"
 import { Rng } from "../random"
 import { RowsFromBulb } from "./rows-from-bulb"
+import { assignSensors } from "./controller"
 import { sizeFarm } from "./sizing"
 
 /** What the oracle knows (see above). */
@@ -36,8 +39,8 @@ export type OracleKnowledge = "all" | "bulb" | "bulb-rain" | "probe" | "box"
 const KNOWS: Record<Exclude<OracleKnowledge, "all">, string> = {
     bulb: "the wetted bulb's true water; the soil between the rows counted as dry.",
     "bulb-rain": "the wetted bulb's true water; the rows estimated from the rain the bulb shows to a probe with a reading's noise.",
-    probe: "the wetted bulb as its own probe reads it; the rows estimated from those readings.",
-    box: "the wetted bulb as its own probe reads it, the rows estimated from those readings; ahead, only the month's mean ET0 and no rain.",
+    probe: "the wetted bulb as the farm's probes read it (a zone that reads a neighbour's probe waters as long as that zone did); the rows estimated from those readings.",
+    box: "as \"probe\"; ahead, only the month's mean ET0 and no rain.",
 }
 
 /** Weather ahead as the oracle sees it: hourly ET0 and rain, and ET0's running sum. */
@@ -95,6 +98,11 @@ export class OracleStrategy implements Strategy {
     private rowsEstimates: (RowsFromBulb | null)[] = []
     private estimatedAtS: number[] = []
     private ahead: Ahead | null = null
+    /** Probe variants: the zone whose probe each zone reads (itself, or the zone it follows). */
+    private leaderOf: number[] = []
+    /** Watering a follower still owes: its leader's watering time not yet matched, s. */
+    private owedS: number[] = []
+    private lastTickS = 0
 
     /** @param marginMm depletion kept under RAW, mm */
     constructor(readonly knows: OracleKnowledge = "all", private readonly marginMm = knows === "box" ? BOX_MARGIN_MM : knows === "probe" ? PROBE_MARGIN_MM : MARGIN_MM) {
@@ -103,9 +111,12 @@ export class OracleStrategy implements Strategy {
 
     start(sim: FarmSim): void {
         const probed = this.knows === "probe" || this.knows === "box"
-        if (probed && sim.farm.zones.some((z) => !z.probe || z.probeBetweenRows)) {
-            throw new Error(`oracle-${this.knows} needs a probe beside a dripper in every zone`)
+        this.leaderOf = probed ? assignSensors(sim.farm) : sim.farm.zones.map((_, z) => z)
+        if (this.leaderOf.some((k) => k < 0)) {
+            throw new Error(`oracle-${this.knows} needs a probe beside a dripper in a zone of each crop and soil`)
         }
+        this.owedS = new Array(sim.zoneCount).fill(0)
+        this.lastTickS = 0
         this.sim = sim
         const n = sim.zoneCount
         this.out = { valves: sim.farm.zones.map(() => false), pump: false, master: false }
@@ -138,12 +149,12 @@ export class OracleStrategy implements Strategy {
         this.ahead = this.knows === "box" ? climateAhead(sim) : sim.weather
     }
 
-    /** Water content of the wetted bulb as this oracle knows it: the truth, or its probe's
-     *  last reading (tenths of % v/v; a missing one counts as dry). */
+    /** Water content of the wetted bulb as this oracle knows it: the truth, or the last reading
+     *  of the probe it reads (tenths of % v/v; a missing one counts as dry). */
     private thetaBulb(z: number): number {
         const zone = this.sim!.zones[z]
         if (this.knows !== "probe" && this.knows !== "box") return zone.thetaWetted
-        const r = this.sim!.soil[z]
+        const r = this.sim!.soil[this.leaderOf[z]]
         return r === null ? zone.soil.thetaWp : r / 1000
     }
 
@@ -238,6 +249,7 @@ export class OracleStrategy implements Strategy {
         const band = this.bands[Math.floor(t / SLOT_S)]
         const exactBand = bandAtLocal(sim.farm.profile.config.tariff, sim.localS(t))
         const n = sim.zoneCount
+        this.settleFollowers(t)
         if (band === Band.Peak || exactBand === Band.Peak) {
             for (let z = 0; z < n; z++) {
                 out.valves[z] = false
@@ -249,6 +261,7 @@ export class OracleStrategy implements Strategy {
         }
         const offPeakOnly = band === Band.OffPeak
         for (let z = 0; z < n; z++) {
+            if (this.leaderOf[z] !== z) continue // a follower: see settleFollowers
             if (!out.valves[z] && t % IDLE_CHECK_S !== 0) continue
             sim.advanceZone(z, t)
             this.estimateRows(z, t)
@@ -261,8 +274,27 @@ export class OracleStrategy implements Strategy {
             this.wants[z] = excess > 0
             this.slack[z] = -excess
         }
+        for (let z = 0; z < n; z++) {
+            const k = this.leaderOf[z]
+            if (k === z) continue
+            this.wants[z] = this.owedS[z] > 0
+            this.slack[z] = this.slack[k]
+        }
         this.choose()
         return out
+    }
+
+    /** Followers owe the time their leader watered since the last tick, less their own. */
+    private settleFollowers(t: number): void {
+        const dt = t - this.lastTickS
+        this.lastTickS = t
+        const valves = this.out.valves
+        for (let z = 0; z < valves.length; z++) {
+            const k = this.leaderOf[z]
+            if (k === z) continue
+            if (valves[k]) this.owedS[z] += dt
+            if (valves[z]) this.owedS[z] = Math.max(0, this.owedS[z] - dt)
+        }
     }
 
     /** Opens the zones that want water, most urgent first, within the hydraulic limit. */

@@ -40,9 +40,9 @@ const NOT_MET: Record<string, string> = {
     // oracle-knowledge) uses 926.5 mm (0.63 of fixed) with no stress day.
     "loc-quang/1/water": "controller 1027.7 mm = 0.70 of fixed (1467.7 mm)",
     // Where the gap comes from (npm run oracle-knowledge; README "How much of the gap is
-    // knowledge"): the oracle's own planner, knowing the bulb only through a probe in every
-    // zone and nothing of the weather ahead ("box"), uses 1.17-1.26 x on loc-quang and
-    // 1.09-1.33 x on phuoc-thien (seeds 1-3), with no stress. So about half of the gap below is
+    // knowledge"): the oracle's own planner, knowing the bulb only through the farm's probes
+    // and nothing of the weather ahead ("box"), uses 1.17-1.26 x on loc-quang and 1.09-1.30 x
+    // on phuoc-thien (seeds 1-3), with no stress. So about half of the gap below is
     // the control law (a set point kept safe for dry rows and a hot day, refilled at fixed
     // starts), the rest what the box cannot know. With a perfect forecast of the next day
     // ("probe") pepper reaches 1.10-1.14 x; under the trees of phuoc-thien seeds 2-3 nothing

@@ -6,6 +6,9 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { KnowledgeRow, knowledgeRow } from "../../sim/oracle-knowledge"
 import { loadFarm } from "../../sim/farm"
 import { OracleStrategy } from "../../sim/strategies/oracle"
+import { FarmSim } from "../../sim/farm-sim"
+import { weatherFor } from "../../sim/farm-run"
+import { assignSensors } from "../../sim/strategies/controller"
 
 describe("oracle variants, loc-quang seed 2, one year", () => {
     let row: KnowledgeRow
@@ -27,6 +30,22 @@ describe("oracle variants, loc-quang seed 2, one year", () => {
 
     it("what the box itself could know (its probes, no weather ahead) still waters without stress", () => {
         expect(row.oracles.box!.stressDays).toBe(0)
+    })
+})
+
+describe("oracle variants: zones that share a probe", () => {
+    it("a zone that reads a neighbour's probe gets the water that probe's zone got (same crop, soil and drippers: within 2 % over 60 dry-season days)", () => {
+        const farm = loadFarm("phuoc-thien") // 8 zones, 3 probes
+        const sim = new FarmSim({ farm, weather: weatherFor(2, "2025-01-01", 60), strategy: new OracleStrategy("probe"), seed: 2 })
+        sim.run()
+        const leader = assignSensors(farm)
+        const mm = (z: number) => sim.zoneTotals(z).irrigationL / farm.zones[z].areaM2
+        const followers = farm.zones.map((_, z) => z).filter((z) => leader[z] !== z)
+        expect(followers.length).toBe(5)
+        for (const z of followers) {
+            expect(mm(leader[z])).toBeGreaterThan(50) // the dry season: the leader did water
+            expect(Math.abs(mm(z) - mm(leader[z]))).toBeLessThanOrEqual(0.02 * mm(leader[z]))
+        }
     })
 })
 

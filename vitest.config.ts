@@ -6,8 +6,8 @@ import { defineConfig } from "vitest/config"
  * output (.devicescript/bin, firmware/generated) and fixed MQTT ports, so they run one at a
  * time, while the other files run beside them on the second core. Measured on 2 cores: the
  * whole suite in 589 s this way, against 763-828 s one file at a time (vitest's default with
- * 2 cores is a single worker); with every file free to run beside any other, 5 tests of
- * these files failed on each other's build output and ports.
+ * 2 cores is a single worker); with every file free to run beside any other, 6 tests in 3
+ * of these files failed on each other's build output and ports.
  */
 const VM_FILES = [
     "test/firmware/**/*.test.ts",

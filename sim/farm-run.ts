@@ -2,7 +2,7 @@
 
 import { daysFromCivil } from "../firmware/core/calendar"
 import { Farm, loadFarm } from "./farm"
-import { FarmSim } from "./farm-sim"
+import { FarmSim, Strategy } from "./farm-sim"
 import { runWeather, RunWeather } from "./farm-weather"
 import { buildReport, FarmReport, round } from "./report"
 import { makeStrategy, STRATEGY_NAMES, StrategyName } from "./strategies/index"
@@ -22,7 +22,8 @@ export function parseDate(s: string): number | null {
 
 export interface RunRequest {
     farm: Farm | string
-    strategy: StrategyName
+    /** A strategy by name, or one built by the caller (e.g. an oracle variant). */
+    strategy: StrategyName | Strategy
     seed: number
     days: number
     /** "YYYY-MM-DD", local; default DEFAULT_START. */
@@ -42,7 +43,8 @@ export function weatherFor(seed: number, start: string, days: number): RunWeathe
 export function makeSim(req: RunRequest): FarmSim {
     const farm = typeof req.farm === "string" ? loadFarm(req.farm) : req.farm
     const weather = req.weather ?? weatherFor(req.seed, req.start ?? DEFAULT_START, req.days)
-    return new FarmSim({ farm, weather, strategy: makeStrategy(req.strategy), seed: req.seed })
+    const strategy = typeof req.strategy === "string" ? makeStrategy(req.strategy) : req.strategy
+    return new FarmSim({ farm, weather, strategy, seed: req.seed })
 }
 
 export function runFarm(req: RunRequest): FarmReport {

@@ -27,7 +27,8 @@ export function runWeather(seed: number, startDay: number, days: number): RunWea
     return { seed, startDay, days, daily, et0H, rainH, et0Cum: cumulative(et0H), rainCum: cumulative(rainH) }
 }
 
-function cumulative(xs: Float64Array): Float64Array {
+/** Running sums of an hourly series: out[i] = sum of xs[0 .. i-1]. */
+export function cumulative(xs: Float64Array): Float64Array {
     const out = new Float64Array(xs.length + 1)
     for (let i = 0; i < xs.length; i++) out[i + 1] = out[i] + xs[i]
     return out

@@ -14,8 +14,7 @@
 
 import { DEFAULT_START, runFarm, weatherFor } from "./farm-run"
 import { loadFarm } from "./farm"
-import { FarmSim } from "./farm-sim"
-import { buildReport, FarmReport } from "./report"
+import { FarmReport } from "./report"
 import { OracleKnowledge, OracleStrategy } from "./strategies/oracle"
 
 const DAYS = 365
@@ -36,9 +35,7 @@ export function knowledgeRow(farmName: string, seed: number, days = DAYS, knowle
     const controller = withController ? runFarm({ farm, strategy: "controller", seed, days, weather }) : null
     const oracles: KnowledgeRow["oracles"] = {}
     for (const k of knowledge) {
-        const sim = new FarmSim({ farm, weather, strategy: new OracleStrategy(k), seed })
-        sim.run()
-        oracles[k] = buildReport(sim)
+        oracles[k] = runFarm({ farm, strategy: new OracleStrategy(k), seed, days, weather })
     }
     return { farm: farmName, seed, controller, oracles }
 }

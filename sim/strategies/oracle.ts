@@ -26,7 +26,7 @@
 import { Band, bandAtLocal } from "../../firmware/core/tariff"
 import { FarmSim, SimAlarm, Strategy, StrategyOutput } from "../farm-sim"
 import { adjustedDepletionFraction } from "../soil-water"
-import { climateNormals } from "../farm-weather"
+import { climateNormals, cumulative } from "../farm-weather"
 import { Rng } from "../random"
 import { RowsFromBulb } from "./rows-from-bulb"
 import { assignSensors } from "./controller"
@@ -339,7 +339,5 @@ function climateAhead(sim: FarmSim): Ahead {
         const day = w.daily[Math.floor(i / 24)]
         et0H[i] = (normals.et0MmPerDay[day.month - 1] * shape[i % 24]) / sum
     }
-    const et0Cum = new Float64Array(et0H.length + 1)
-    for (let i = 0; i < et0H.length; i++) et0Cum[i + 1] = et0Cum[i] + et0H[i]
-    return { et0H, rainH: new Float64Array(et0H.length), et0Cum }
+    return { et0H, rainH: new Float64Array(et0H.length), et0Cum: cumulative(et0H) }
 }

@@ -14,7 +14,7 @@ import { CoreEvent, StepOutput } from "../firmware/core/types"
 import { FarmSim, SimAlarm, Strategy, StrategyOutput } from "./farm-sim"
 import { FaultEvent } from "./faults"
 import { Commands, noFaults } from "./hydraulics"
-import { ControllerStrategy } from "./strategies/controller"
+import { ControllerStrategy, ControllerTuning, DEFAULT_TUNING } from "./strategies/controller"
 
 /** Flow loss (as the meter sees it) from which a clog must be reported on that run. */
 export const CLOG_TARGET = 0.25
@@ -38,7 +38,7 @@ export interface Episode {
 
 export class SeasonWatch implements Strategy {
     readonly name = "controller"
-    readonly inner = new ControllerStrategy()
+    readonly inner: ControllerStrategy
     sim: FarmSim | null = null
     /** Flow alarms of the core: [time, "kind reason zone"]. */
     readonly alarmsSeen: { t: number; what: string; zone: number }[] = []
@@ -54,8 +54,10 @@ export class SeasonWatch implements Strategy {
     private stableSinceS = 0
     private readonly settleS: number
 
-    constructor(readonly fault: FaultEvent | null, settleS: number) {
+    /** @param tuning the controller's (commissioning runs without the planner: see campaign.ts) */
+    constructor(readonly fault: FaultEvent | null, settleS: number, tuning: ControllerTuning = DEFAULT_TUNING) {
         this.settleS = settleS
+        this.inner = new ControllerStrategy(tuning)
     }
 
     get rules(): string {

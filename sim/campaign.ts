@@ -19,6 +19,7 @@ import { weatherFor } from "./farm-run"
 import { FAULT_TYPES, FaultEvent, FaultSchedule, FaultType } from "./faults"
 import { Rng } from "./random"
 import { CLOG_TARGET, Episode, SeasonWatch } from "./campaign-watch"
+import { DEFAULT_TUNING } from "./strategies/controller"
 
 export const SEASON_DAYS = 3
 export const COMMISSION_DAYS = 4
@@ -121,7 +122,9 @@ function commission(farm: Farm, seed: number): Commissioning {
     const key = `${farm.name}|${seed}`
     const hit = commissioned.get(key)
     if (hit !== undefined) return hit
-    const watch = new SeasonWatch(null, 60)
+    // The installer commissions the box before turning its planner on: with it on, the planner
+    // would water other zones beside the ones being taught, and no zone would run alone.
+    const watch = new SeasonWatch(null, 60, { ...DEFAULT_TUNING, plannerMarginMm: undefined })
     const sim = new FarmSim({ farm, weather: weatherFor(seed, "2025-01-20", COMMISSION_DAYS), strategy: watch, seed, fineTickS: FINE_TICK_S })
     // The installer runs each zone alone a few times from midnight, before the first program
     // start, so the box knows every zone's own flow; the combinations it learns at work.

@@ -136,6 +136,9 @@ export class Controller {
     injectorOn = false
     /** Last measured flow, mL/min (-1 unknown). */
     flowMlPerMin = -1
+    /** Zones the planner (planner.ts) waters from their probe (bit mask): programs that follow
+     *  the soil skip them. */
+    plannedZones = 0
     /** Only sensors some zone refers to are tracked and reported. */
     sensorUsed: boolean[] = []
 
@@ -569,6 +572,10 @@ function enqueueProgram(me: Controller, p: Program, cause: Cause): void {
         const zc = me.cfg.zones[z]
         if (p.useMoisture && zc.sensor >= 0) {
             const tr = me.sensors[zc.sensor]
+            if (me.plannedZones & (1 << z)) {
+                emit(me, "runSkipped", "sensor", z, p.id, 0, "planned")
+                continue
+            }
             if (tr.health === SensorHealth.Ok && tr.last !== null) {
                 const rs = zc.rowSensor
                 const rows = rs !== undefined && rs >= 0 ? me.sensors[rs] : null
@@ -640,9 +647,11 @@ function addJob(me: Controller, z: number, secs: number, cause: Cause, p: Progra
     return true
 }
 
+/** Zones whose valve passes water: open, or opening (a solenoid valve lets water through as
+ *  it opens, so the flow supervisor settles again from the moment one starts to open). */
 function openMask(me: Controller): number {
     let mask = 0
-    for (let z = 0; z < me.vstate.length; z++) if (me.vstate[z] === ValveState.Open) mask |= 1 << z
+    for (let z = 0; z < me.vstate.length; z++) if (me.vstate[z] === ValveState.Open || me.vstate[z] === ValveState.Opening) mask |= 1 << z
     return mask
 }
 

@@ -153,23 +153,21 @@ export class FlowSupervisor {
             if (measured > c.leakMlPerMin) j.verdict = FlowVerdict.Leak
             return j
         }
+        // Expected: the combination's learned flow, else the sum of its zones' own flows (zones
+        // sharing a pump each get less when more are open, so the sum is an upper bound: no
+        // extra tolerance; bursts in a set of zones near the pump's capacity raise the flow by
+        // only 15-30 %).
         const learned = this.learnedFor(this.mask)
-        if (learned > 0) {
-            j.expected = learned
-            if (measured * 100 > learned * (100 + c.highPct)) j.verdict = FlowVerdict.High
-            else if (measured * 100 < learned * (100 - c.lowPct)) {
+        const expected = learned > 0 ? learned : sumOfSingles(this, this.mask)
+        if (expected > 0) {
+            j.expected = expected
+            if (measured * 100 > expected * (100 + c.highPct)) j.verdict = FlowVerdict.High
+            else if ((expected - measured) * 100 > lowBase(this, this.mask, expected) * c.lowPct) {
+                // Short by lowPct of one zone's own flow: a clog in one of several open zones
+                // shows as that zone's loss, not diluted in the total.
                 if (!this.lowReported) j.verdict = FlowVerdict.Low
                 this.lowReported = true
-            } else j.judgedOk = true
-        } else {
-            // Zones sharing a pump each get less when more are open, so the sum of their
-            // single flows is already an upper bound: no extra tolerance (bursts in a set of
-            // zones near the pump's capacity raise the flow by only 15-30 %).
-            const sum = sumOfSingles(this, this.mask)
-            if (sum > 0) {
-                j.expected = sum
-                if (measured * 100 > sum * (100 + c.highPct)) j.verdict = FlowVerdict.High
-            }
+            } else if (learned > 0) j.judgedOk = true
         }
         if (j.verdict === FlowVerdict.None) {
             this.sumFlow += measured
@@ -194,6 +192,19 @@ export class FlowSupervisor {
         this.hist = []
         this.version++
     }
+}
+
+/** The flow a low verdict is a share of: the smallest own flow of the mask's zones, or
+ *  `expected` when one of them is not learned (or the mask is one zone). */
+function lowBase(me: FlowSupervisor, mask: number, expected: number): number {
+    let least = expected
+    for (let z = 0; z < 16; z++) {
+        if ((mask & (1 << z)) === 0) continue
+        const f = me.learnedFor(1 << z)
+        if (f <= 0) return expected
+        if (f < least) least = f
+    }
+    return least
 }
 
 function sumOfSingles(me: FlowSupervisor, mask: number): number {

@@ -44,6 +44,45 @@ export interface ZoneConfig {
      *  which it drops no further (the rows' field capacity). */
     rowFromTenths?: number
     rowToTenths?: number
+    /** What the planner (planner.ts) knows of the zone; absent: the planner leaves it alone. */
+    plan?: ZonePlan
+}
+
+/** A zone's soil and size, for the planner. */
+export interface ZonePlan {
+    /** Index of its crop in PlannerConfig.crops. */
+    crop: number
+    /** The soil's wilting point and field capacity, tenths of % v/v, as its probe reads them. */
+    wpTenths: number
+    fcTenths: number
+    /** Area the zone's drippers water, m² (with flowLpm, its application rate). */
+    areaM2: number
+}
+
+/** A crop as the planner reckons its water (FAO-56). */
+export interface PlanCrop {
+    /** Crop coefficient in each month, January first, percent. */
+    kcPct: number[]
+    /** Depletion fraction p (FAO-56 Table 22), percent. */
+    pPct: number
+    /** Share of the roots in the wetted bulb, and the bulb's share of the area, percent. */
+    rbPct: number
+    fwPct: number
+    /** Root depth, mm. */
+    rootMm: number
+}
+
+/** Watering each zone as late as is safe (planner.ts). */
+export interface PlannerConfig {
+    /** Mean reference ET0 of each month (the climate normals), tenths of mm a day. */
+    et0Tenths: number[]
+    /** Depletion kept under RAW for what the planner cannot know (the probe's error, a hotter
+     *  day than the month's mean), tenths of mm. */
+    marginTenthsMm: number
+    /** RAW is reckoned for a day this hot, % of the month's mean ETc (a hot day lowers p, and
+     *  the planner does not know which days will be hot). */
+    hotPct: number
+    crops: PlanCrop[]
 }
 
 export interface PumpConfig {
@@ -91,6 +130,8 @@ export interface CoreConfig {
     flow?: FlowConfig
     /** Fertiliser/pesticide injector; absent or not present = none. */
     injector?: InjectorConfig
+    /** Watering planned from the probes (planner.ts); absent = programs only. */
+    planner?: PlannerConfig
 }
 
 export interface Program {

@@ -111,6 +111,9 @@ export class CoreDriver {
      *  the sim's time (as on the box, the core reads its clock then); the core may refuse it. */
     tryCommand(cmd: Command, source: Cause): CommandResult {
         this.catchUp()
+        // The step before the command judged the core idle or busy without it: step the next tick.
+        this.idleAfter = -1
+        this.busyWake = -1
         return this.ctl.command(cmd, source)
     }
 
@@ -129,6 +132,15 @@ export class CoreDriver {
             this.skippedAt = t
             return this.held
         }
+        return this.realStep(t)
+    }
+
+    /** Steps the core at t even if the tick could be skipped: the planner reads the core's
+     *  state (its jobs, what they watered) after this step, as when every tick is stepped. */
+    stepNow(t: number): StepOutput {
+        this.inputs.monoS = t
+        this.inputs.wallS = this.sim!.startUtcS + t
+        this.idleAt = -1
         return this.realStep(t)
     }
 

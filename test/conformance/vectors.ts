@@ -131,7 +131,7 @@ export function randomProgram(rng: Rng, zones: number, id: number, nearMin: numb
     return p
 }
 
-function outputLine(o: StepOutput): string {
+export function outputLine(o: StepOutput): string {
     let s = ""
     for (const v of o.valves) s += v ? "1" : "0"
     s += o.pump ? "P" : "p"

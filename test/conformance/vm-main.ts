@@ -3,6 +3,7 @@
 // compares the lines byte for byte.
 import * as ds from "@devicescript/core"
 import { functionVector, SCENARIO_VECTORS, ScenarioRun, VECTOR_COUNT } from "./vectors"
+import { PLANNER_VECTORS, PlannerRun } from "./planner-vectors"
 
 async function main() {
     for (let seed = 0; seed < SCENARIO_VECTORS; seed++) {
@@ -14,6 +15,12 @@ async function main() {
     }
     for (let seed = SCENARIO_VECTORS; seed < VECTOR_COUNT; seed++) {
         console.log("VEC " + functionVector(seed))
+        await ds.sleep(0)
+    }
+    for (let seed = 0; seed < PLANNER_VECTORS; seed++) {
+        const run = new PlannerRun(seed)
+        while (run.stepOnce()) await ds.sleep(0)
+        console.log("VEC " + run.line(seed))
         await ds.sleep(0)
     }
     console.log("VEC-END " + VECTOR_COUNT)

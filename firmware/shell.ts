@@ -43,6 +43,8 @@ export class Shell {
     statusEvery = STATUS_EVERY
     /** Called with every core event after it is logged (firmware/link.ts chains onto it). */
     onEvent: ((e: CoreEvent) => void) | null = null
+    /** Called after every step, with its times (the planner looks from here: app-offline.ts). */
+    onTick: ((monoS: number, wallS: number) => void) | null = null
     lastTickMs = 0
     private pending: PendingWrite[] = []
     private writing = false
@@ -102,6 +104,14 @@ export class Shell {
                     } catch (e) {
                         logLine(["X on_event", errText(e)])
                     }
+                }
+            }
+            const t = this.onTick
+            if (t !== null && applyError === "") {
+                try {
+                    t(monoS, wallS)
+                } catch (e) {
+                    logLine(["X on_tick", errText(e)])
                 }
             }
             if (applyError !== "") this.safeState(monoS, "output_fail", applyError)

@@ -227,7 +227,9 @@ function profileTs(src, profile) {
  *  the MQTT link with the small keypad menu (connected box). Both together pass DeviceScript's
  *  64 KB function-code limit, and an import is what decides what the image contains. */
 function appTs(src, profile) {
-    const app = profile.link === "mqtt" ? "app-connected" : "app-offline"
+    // A planner only where the profile has one: its code does not fit beside the MQTT link,
+    // and an offline box without one keeps the room.
+    const app = profile.link === "mqtt" ? "app-connected" : profile.config.planner !== undefined ? "app-planner" : "app-offline"
     return HEADER(src) + `export { startApp } from "../${app}"\n\nexport const appKind = ${JSON.stringify(app.slice(4))}\n`
 }
 
@@ -463,7 +465,7 @@ async function main() {
     const code = functionCode()
 
     const n = profile.config.zones.length
-    const kind = profile.link === "mqtt" ? "connected: MQTT link, small keypad menu" : "offline: full keypad menu"
+    const kind = profile.link === "mqtt" ? "connected: MQTT link, small keypad menu" : profile.config.planner !== undefined ? "offline: full keypad menu, planner" : "offline: full keypad menu"
     let line = `firmware: ${bin.length.toLocaleString("en-US")} bytes of bytecode for ${profile.hardware.board} (profile "${profile.name}", ${n} zone${n === 1 ? "" : "s"}, ${kind})`
     if (code !== null) line += `; ${sizeLine(code)}`
     if (quiet && warnings.length > 0) line += `; ${warnings.length} pin warning${warnings.length === 1 ? "" : "s"} (see npm run build)`

@@ -5,7 +5,8 @@
 
 import { Band, Tariff, TariffWindow } from "./tariff"
 import { CoreConfig, MAX_ZONES, PeakPolicy, ZoneConfig } from "./types"
-import { isBool, isInt, isSafeName } from "./validate"
+import { parsePlanner } from "./profile-planner"
+import { Reader } from "./profile-reader"
 
 export const BOARDS = ["esp32_devkit_c", "esp32s3_devkit_m", "esp32_bare", "esp32s3_bare", "esp32c3_bare"]
 
@@ -54,46 +55,6 @@ export interface ProfileResult {
 const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 const BAND_NAMES = ["offpeak", "normal", "peak"]
 
-class Reader {
-    errors: string[] = []
-    fail(path: string, msg: string): void {
-        this.errors.push(path + ": " + msg)
-    }
-    obj(x: any, path: string): any {
-        if (x === null || x === undefined || typeof x !== "object" || Array.isArray(x)) {
-            this.fail(path, "must be an object")
-            return {}
-        }
-        return x
-    }
-    int(x: any, path: string, lo: number, hi: number, dflt: number): number {
-        if (x === undefined) return dflt
-        if (!isInt(x) || x < lo || x > hi) {
-            this.fail(path, "must be a whole number from " + lo + " to " + hi)
-            return dflt
-        }
-        return x
-    }
-    bool(x: any, path: string, dflt: boolean): boolean {
-        if (x === undefined) return dflt
-        if (!isBool(x)) {
-            this.fail(path, "must be true or false")
-            return dflt
-        }
-        return x
-    }
-    name(x: any, path: string, dflt: string): string {
-        if (x === undefined) return dflt
-        if (!isSafeName(x, 16)) {
-            this.fail(path, "must be plain ASCII text of at most 16 characters, without | or ,")
-            return dflt
-        }
-        return x
-    }
-    pin(x: any, path: string): number {
-        return this.int(x, path, -1, 48, -1)
-    }
-}
 
 /** "HH:MM" to minutes of day; "24:00" allowed as an end. */
 function parseClock(r: Reader, x: any, path: string): number {
@@ -297,6 +258,11 @@ export function parseProfile(json: any): ProfileResult {
     if (config.masterValve && hardware.master < 0) r.fail("pins.master", "a master valve is configured but has no pin")
     const link = root.link === undefined ? "none" : root.link
     if (LINKS.indexOf(link) < 0) r.fail("link", 'must be "none" (offline box, full keypad menu) or "mqtt" (MQTT link and the small keypad panel)')
+    const planner = parsePlanner(r, root.planner, root.zones, zones)
+    if (planner !== undefined) {
+        config.planner = planner
+        if (link !== "none") r.fail("planner", 'needs "link": "none": the connected image has no room for the planner beside the MQTT link (DeviceScript\'s 64 KB of function code)')
+    }
     if (r.errors.length > 0) return { profile: null, errors: r.errors }
     return { profile: { name: name, link: link, config: config, hardware: hardware }, errors: [] }
 }

@@ -7,7 +7,7 @@ import path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { compileDevs, REPO_ROOT, runDevs, withVmLock } from "../../tools/devs-vm"
 
-const PROFILES = ["devicescript.json", "firmware/profiles/esp32s3-8zone.json"]
+const PROFILES = ["devicescript.json", "firmware/profiles/esp32s3-8zone.json", "firmware/profiles/loc-quang-planner.json"]
 
 function build(profile: string) {
     return spawnSync(process.execPath, [path.join(REPO_ROOT, "tools", "build-firmware.mjs"), "--profile", profile], { cwd: REPO_ROOT, encoding: "utf8" })

@@ -109,8 +109,9 @@ export class Planner {
     private frac: number[] = []
     private et0Slot: number[] = []
     private canWater: boolean[] = []
-    /** The tariff band of each half hour from slot `first` on. */
+    /** The tariff band of each half hour from slot bandsFirst on. */
     private bands: number[] = []
+    private bandsFirst = -1
     /** How many of them this look uses. */
     private slots = 0
     /** Their sum: the month's mean ET0 over the whole look-ahead, mm. */
@@ -221,8 +222,9 @@ export class Planner {
         this.month = civilFromDays(dayNumber(local)).m - 1
         this.et0Day = (this.cfg.planner as PlannerConfig).et0Tenths[this.month] / 10
         this.hourEt0 = (this.et0Day * SHAPE[Math.floor(mod(local, 86400) / 3600)]) / 1000
-        // The tariff band of each half hour ahead.
-        for (let i = 0; i < SLOTS; i++) this.bands[i] = bandAtLocal(this.cfg.tariff, (this.first + i) * SLOT_S)
+        // The tariff band of each half hour ahead (the same for the looks within a half hour).
+        if (this.first !== this.bandsFirst) for (let i = 0; i < SLOTS; i++) this.bands[i] = bandAtLocal(this.cfg.tariff, (this.first + i) * SLOT_S)
+        this.bandsFirst = this.first
         const now = bandAtLocal(this.cfg.tariff, local)
         const offPeakOnly = now === Band.OffPeak
         // The look-ahead's half hours, from now to a day ahead and through a peak window that

@@ -99,7 +99,8 @@ export class Planner {
     /** The leader's run being watched, and what each follower still owes, s. */
     private run: (Job | null)[] = []
     private owedS: number[] = []
-    private lastS = -1
+    /** Monotonic time of the last look, s (-1: none yet). */
+    lastS = -1
     // The look-ahead's inputs at this look (set by beginLook() and lookAt()).
     private local = 0
     private first = 0
@@ -122,7 +123,7 @@ export class Planner {
     /** No run starts in this look (standby, fault, pause, rain delay, a peak window). */
     private held = false
     /** Next group of the look under way (-1: none). */
-    private cursor = -1
+    cursor = -1
 
     /**
      * @param spread spread each look over calls (on the box): its shared work in one call, then
@@ -160,12 +161,6 @@ export class Planner {
             this.canWater.push(false)
             this.bands.push(0)
         }
-    }
-
-    /** Monotonic time the planner next wants decide() called, s (now while a look is under way). */
-    nextLookS(): number {
-        if (this.lastS < 0 || this.cursor >= 0) return this.lastS < 0 ? 0 : this.lastS
-        return this.lastS + PLAN_EVERY_S
     }
 
     /**
@@ -264,7 +259,8 @@ export class Planner {
         this.wasBusy[z] = job !== null
         if (job !== null) this.busyAtS[z] = monoS
         const ran = this.run[z]
-        if (ran !== null && ran !== job) this.owe(z, ran.wateredS)
+        // Only the planner's own runs: a person watering one zone by hand means that zone alone.
+        if (ran !== null && ran !== job && ran.cause === "sensor") this.owe(z, ran.wateredS)
         this.run[z] = job
         if (tr.health !== SensorHealth.Ok || tr.last === null) return
         this.estimateRows(z, tr.last, monoS, shut, (this.kc * this.hourEt0 * this.dt) / 3600)
@@ -276,8 +272,9 @@ export class Planner {
             const r = (rows.last < plan.fcTenths ? rows.last : plan.fcTenths) - ROW_ERROR_TENTHS
             this.rowsMm[z] = r > plan.wpTenths ? ((r - plan.wpTenths) * (this.cfg.planner as PlannerConfig).crops[plan.crop].rootMm) / 1000 : 0
         }
-        // A run stops as soon as the probe shows the zone could wait HOLD_S.
-        if (job !== null && job.running && this.runFor(z, tr.last, HOLD_S, false) === 0) out.push({ k: "stopZone", zone: z })
+        // The planner's run stops as soon as the probe shows the zone could wait HOLD_S (a run a
+        // person or a program asked for is theirs).
+        if (job !== null && job.running && job.cause === "sensor" && this.runFor(z, tr.last, HOLD_S, false) === 0) out.push({ k: "stopZone", zone: z })
         // After a run, wait for the probe to show it (a reading may be READ_EVERY_S old).
         if (job !== null || this.held || monoS - this.busyAtS[z] < HOLD_OFF_S) return
         const secs = this.runFor(z, tr.last, PLAN_EVERY_S + 60, true)

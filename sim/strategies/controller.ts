@@ -11,7 +11,7 @@
 // crop: above the bulb's stress level by a margin for the probe's error and the crop's use
 // between starts, and below field capacity so that irrigation does not drain.
 
-import { Planner } from "../../firmware/core/planner"
+import { PLAN_EVERY_S, Planner } from "../../firmware/core/planner"
 import { MAX_ZONE_S } from "../../firmware/core/program"
 import { CoreConfig, DayMode, MAX_PROGRAMS, MAX_STARTS, MoistureConfig, PlannerConfig, Program, ZoneConfig } from "../../firmware/core/types"
 import { CropId, CropParams, dayOfYear, kcOn } from "../crops"
@@ -272,6 +272,14 @@ function zonePlan(farm: Farm, z: number): ZoneConfig["plan"] {
  *  on seeds 1-7 of either preset). */
 export const PLANNER_HOT_PCT = 130
 
+/** When the planner next wants decide() called, s: at once while a look is under way or
+ *  before the first, else PLAN_EVERY_S after the last look (kept out of the core: the box
+ *  calls it every tick and has no room for more code). */
+function nextLookS(p: Planner): number {
+    if (p.lastS < 0) return 0
+    return p.cursor >= 0 ? p.lastS : p.lastS + PLAN_EVERY_S
+}
+
 const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /** The planner's climate (the province's monthly ET0 normals) and crops (Kc as each month's
@@ -392,7 +400,7 @@ export class ControllerStrategy implements Strategy {
 
     tick(t: number): StrategyOutput {
         const planner = this.planner
-        const due = planner !== null && t >= planner.nextLookS()
+        const due = planner !== null && t >= nextLookS(planner)
         const out = due ? this.driver!.stepNow(t) : this.driver!.step(t)
         if (due) {
             // As the firmware shell does: the planner looks after the core's step, and its runs
@@ -405,7 +413,7 @@ export class ControllerStrategy implements Strategy {
     idleUntil(t: number): number | undefined {
         const until = this.driver?.idleUntil(t)
         if (this.planner === null || until === undefined) return until
-        return Math.min(until, this.planner.nextLookS())
+        return Math.min(until, nextLookS(this.planner))
     }
 
     alarms(): SimAlarm[] {

@@ -171,6 +171,17 @@ describe("planner", () => {
         expect(Math.abs(rig.valvesOpenS[2] - 2 * leaderS)).toBeLessThanOrEqual(300)
     })
 
+    it("a person's run is theirs: the planner neither stops it (wet probe) nor copies it to the zones that share the probe", () => {
+        const cfg = plannedConfig(3, [1, 1, 1], { maxZonesOpen: 3 })
+        const rig = new PlanRig(cfg, vnTime(2026, 3, 2, 5, 0), [null, FC, null])
+        rig.ctl.command({ k: "run", zone: 1, seconds: 600 }, "keypad")
+        rig.run(60)
+        expect(rig.commands.filter((c) => c.cmd.k === "stopZone")).toEqual([])
+        // Its 600 s, and the valve's opening and the pump's start delay.
+        expect(rig.valvesOpenS[1]).toBeGreaterThanOrEqual(600)
+        expect(rig.valvesOpenS[0] + rig.valvesOpenS[2]).toBe(0)
+    })
+
     it("a clock set after boot does not put off the first look (regression: the HIL box waited 10 minutes)", () => {
         const cfg = plannedConfig(2)
         const rig = new PlanRig(cfg, vnTime(2026, 3, 2, 5, 0), [WP + 40, WP + 40])

@@ -43,7 +43,7 @@ export class Shell {
     statusEvery = STATUS_EVERY
     /** Called with every core event after it is logged (firmware/link.ts chains onto it). */
     onEvent: ((e: CoreEvent) => void) | null = null
-    /** Called after every step, with its times (the planner looks from here: app-offline.ts). */
+    /** Called after every step, with its times (the planner looks from here: app-planner.ts). */
     onTick: ((monoS: number, wallS: number) => void) | null = null
     lastTickMs = 0
     private pending: PendingWrite[] = []

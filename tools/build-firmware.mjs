@@ -223,9 +223,10 @@ function profileTs(src, profile) {
     )
 }
 
-/** What runs beside the shell, by the profile's "link": the full keypad menu (offline box) or
- *  the MQTT link with the small keypad menu (connected box). Both together pass DeviceScript's
- *  64 KB function-code limit, and an import is what decides what the image contains. */
+/** What runs beside the shell, by the profile's "link": the full keypad menu (offline box; with
+ *  the planner when the profile has a "planner" section) or the MQTT link with the small keypad
+ *  menu (connected box). Menu and link together pass DeviceScript's 64 KB function-code limit,
+ *  and an import is what decides what the image contains. */
 function appTs(src, profile) {
     // A planner only where the profile has one: its code does not fit beside the MQTT link,
     // and an offline box without one keeps the room.

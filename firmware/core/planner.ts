@@ -83,6 +83,8 @@ const LEVEL = 8
 
 export class Planner {
     readonly cfg: CoreConfig
+    /** cfg.planner (decide() does nothing without it). */
+    private readonly pc: PlannerConfig
     /** The zone that plans for each zone's group (-1: not planned). */
     readonly leader: number[] = []
     /** Estimated water between the rows above wilting point, mm. */
@@ -93,10 +95,9 @@ export class Planner {
     private peak: number[] = []
     private sincePeak: number[] = []
     private nextReadS: number[] = []
-    private wasBusy: boolean[] = []
     /** Monotonic time a zone's group was last seen watering, s. */
     private busyAtS: number[] = []
-    /** The leader's run being watched, and what each follower still owes, s. */
+    /** The leader's water at the last look (null: none), and what each follower still owes, s. */
     private run: (Job | null)[] = []
     private owedS: number[] = []
     /** Monotonic time of the last look, s (-1: none yet). */
@@ -128,12 +129,14 @@ export class Planner {
     /**
      * @param spread spread each look over calls (on the box): its shared work in one call, then
      *   one group per call. The DeviceScript VM allows ~128k instructions between two awaits,
-     *   and one group's look takes ~20k (measured: six fit, seven do not). A host without that
+     *   and one dry group's look takes up to ~30k (measured: the shared work and four such
+     *   looks fit in one run, five do not). A host without that
      *   limit whose ticks are far apart (the simulator's minute) takes a look in one call, as
      *   the box does within seconds.
      */
     constructor(cfg: CoreConfig, readonly spread = true) {
         this.cfg = cfg
+        this.pc = cfg.planner as PlannerConfig
         const zs = cfg.zones
         for (let z = 0; z < zs.length; z++) {
             let k = -1
@@ -150,7 +153,6 @@ export class Planner {
             this.peak.push(-1)
             this.sincePeak.push(0)
             this.nextReadS.push(0)
-            this.wasBusy.push(false)
             this.busyAtS.push(-READ_EVERY_S)
             this.run.push(null)
             this.owedS.push(0)
@@ -215,7 +217,7 @@ export class Planner {
         this.local = local
         this.first = Math.floor(local / SLOT_S)
         this.month = civilFromDays(dayNumber(local)).m - 1
-        this.et0Day = (this.cfg.planner as PlannerConfig).et0Tenths[this.month] / 10
+        this.et0Day = this.pc.et0Tenths[this.month] / 10
         this.hourEt0 = (this.et0Day * SHAPE[Math.floor(mod(local, 86400) / 3600)]) / 1000
         // The tariff band of each half hour ahead (the same for the looks within a half hour).
         if (this.first !== this.bandsFirst) for (let i = 0; i < SLOTS; i++) this.bands[i] = bandAtLocal(this.cfg.tariff, (this.first + i) * SLOT_S)
@@ -252,13 +254,13 @@ export class Planner {
     /** One group's look: its rows' estimate, whether its run should stop or one start. */
     private lookAt(ctl: Controller, z: number, monoS: number, out: Command[]): void {
         const zone = this.cfg.zones[z]
-        this.kc = (this.cfg.planner as PlannerConfig).crops[(zone.plan as ZonePlan).crop].kcPct[this.month] / 100
+        this.kc = this.pc.crops[(zone.plan as ZonePlan).crop].kcPct[this.month] / 100
         const tr = ctl.sensors[zone.sensor]
         const job = jobOf(ctl, z)
-        const shut = job === null && !this.wasBusy[z]
-        this.wasBusy[z] = job !== null
-        if (job !== null) this.busyAtS[z] = monoS
         const ran = this.run[z]
+        // Shut since the last look: no water then, none now.
+        const shut = job === null && ran === null
+        if (job !== null) this.busyAtS[z] = monoS
         // Only the planner's own runs: a person watering one zone by hand means that zone alone.
         if (ran !== null && ran !== job && ran.cause === "sensor") this.owe(z, ran.wateredS)
         this.run[z] = job
@@ -270,7 +272,7 @@ export class Planner {
         if (rows !== null && rows.health === SensorHealth.Ok && rows.last !== null) {
             const plan = (zone.plan as ZonePlan)
             const r = (rows.last < plan.fcTenths ? rows.last : plan.fcTenths) - ROW_ERROR_TENTHS
-            this.rowsMm[z] = r > plan.wpTenths ? ((r - plan.wpTenths) * (this.cfg.planner as PlannerConfig).crops[plan.crop].rootMm) / 1000 : 0
+            this.rowsMm[z] = r > plan.wpTenths ? ((r - plan.wpTenths) * this.pc.crops[plan.crop].rootMm) / 1000 : 0
         }
         // The planner's run stops as soon as the probe shows the zone could wait HOLD_S (a run a
         // person or a program asked for is theirs).
@@ -294,7 +296,7 @@ export class Planner {
     private runFor(z: number, bulb: number, waitS: number, size: boolean): number {
         const zone = this.cfg.zones[z]
         const plan = (zone.plan as ZonePlan)
-        const crop = (this.cfg.planner as PlannerConfig).crops[plan.crop]
+        const crop = this.pc.crops[plan.crop]
         if (bulb >= plan.fcTenths - FC_GAP_TENTHS) return 0
         const perTenth = crop.rootMm / 1000
         const taw = (plan.fcTenths - plan.wpTenths) * perTenth
@@ -315,9 +317,9 @@ export class Planner {
         // RAW with p adjusted for the ETc of a day hotter than the month's mean by hotPct
         // (FAO-56 Table 22 note: p falls as ETc rises), less the margin.
         const p = crop.pPct / 100
-        let pAdj = p + 0.04 * (5 - (this.kc * this.et0Day * (this.cfg.planner as PlannerConfig).hotPct) / 100)
+        let pAdj = p + 0.04 * (5 - (this.kc * this.et0Day * this.pc.hotPct) / 100)
         pAdj = Math.min(0.8, Math.max(0.1, pAdj))
-        const limit = Math.min(p, pAdj) * taw - (this.cfg.planner as PlannerConfig).marginTenthsMm / 10
+        const limit = Math.min(p, pAdj) * taw - this.pc.marginTenthsMm / 10
         const mmPerH = (zone.flowLpm * 60) / plan.areaM2
         const planned = (((SHARE_PCT / 100) * mmPerH * rb) / fw) * Math.min(1, this.cfg.maxZonesOpen / this.cfg.zones.length)
         if (this.worst(d, perEt, floorMm, limit, taw, planned, waitS) <= 0) return 0
@@ -372,7 +374,7 @@ export class Planner {
 
     /** Depletion a zone's watering removes per hour, mm (root-weighted). */
     private rate(zone: ZoneConfig): number {
-        const crop: PlanCrop = (this.cfg.planner as PlannerConfig).crops[(zone.plan as ZonePlan).crop]
+        const crop: PlanCrop = this.pc.crops[(zone.plan as ZonePlan).crop]
         return (((zone.flowLpm * 60) / (zone.plan as ZonePlan).areaM2) * crop.rbPct) / crop.fwPct
     }
 
@@ -383,7 +385,7 @@ export class Planner {
      */
     private estimateRows(z: number, bulb: number, monoS: number, shut: boolean, etcMm: number): void {
         const plan = this.cfg.zones[z].plan as ZonePlan
-        const crop = (this.cfg.planner as PlannerConfig).crops[plan.crop]
+        const crop = this.pc.crops[plan.crop]
         if (crop.fwPct >= 100) return
         const perTenth = crop.rootMm / 1000
         const rb = crop.rbPct / 100

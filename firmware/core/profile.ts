@@ -55,7 +55,6 @@ export interface ProfileResult {
 const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 const BAND_NAMES = ["offpeak", "normal", "peak"]
 
-
 /** "HH:MM" to minutes of day; "24:00" allowed as an end. */
 function parseClock(r: Reader, x: any, path: string): number {
     if (typeof x !== "string" || x.length !== 5 || x.charCodeAt(2) !== 58) {

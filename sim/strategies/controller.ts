@@ -401,7 +401,7 @@ export class ControllerStrategy implements Strategy {
     tick(t: number): StrategyOutput {
         const planner = this.planner
         const due = planner !== null && t >= nextLookS(planner)
-        const out = due ? this.driver!.stepNow(t) : this.driver!.step(t)
+        const out = this.driver!.step(t, due)
         if (due) {
             // As the firmware shell does: the planner looks after the core's step, and its runs
             // start at the next one.

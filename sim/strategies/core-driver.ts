@@ -117,30 +117,24 @@ export class CoreDriver {
         return this.ctl.command(cmd, source)
     }
 
-    step(t: number): StepOutput {
+    /** Steps the core at t, or skips the tick if it provably changes nothing (see the file
+     *  comment). `force` steps it anyway: the planner reads the core's state (its jobs, what
+     *  they watered) after this step, as when every tick is stepped. */
+    step(t: number, force = false): StepOutput {
         const inp = this.inputs
         inp.monoS = t
         inp.wallS = this.sim!.startUtcS + t
-        if (this.skipIdle && this.idle(t)) {
+        if (!force && this.skipIdle && this.idle(t)) {
             this.idleAt = t
             this.skippedAt = t
             return this.idleOut
         }
         this.idleAt = -1
-        if (this.skipIdle && this.skipBusy && this.inputsSame && t < this.busyWake && this.stillHeld(t)) {
+        if (!force && this.skipIdle && this.skipBusy && this.inputsSame && t < this.busyWake && this.stillHeld(t)) {
             this.busyAt = t
             this.skippedAt = t
             return this.held
         }
-        return this.realStep(t)
-    }
-
-    /** Steps the core at t even if the tick could be skipped: the planner reads the core's
-     *  state (its jobs, what they watered) after this step, as when every tick is stepped. */
-    stepNow(t: number): StepOutput {
-        this.inputs.monoS = t
-        this.inputs.wallS = this.sim!.startUtcS + t
-        this.idleAt = -1
         return this.realStep(t)
     }
 

@@ -23,7 +23,7 @@
 // Plain arithmetic only (+ - * / and Math.floor, min, max): Node and DeviceScript compute it
 // alike, and test/conformance checks that they do.
 
-import { civilFromDays, dayNumber, mod, toLocalSeconds } from "./calendar"
+import { civilFromDays, dayNumber, toLocalSeconds } from "./calendar"
 import { Controller, MIN_VALID_WALL } from "./controller"
 import { Job } from "./jobs"
 import { SensorHealth } from "./moisture"
@@ -111,9 +111,10 @@ export class Planner {
     private frac: number[] = []
     private et0Slot: number[] = []
     private canWater: boolean[] = []
-    /** The tariff band of each half hour from slot bandsFirst on. */
+    /** Tariff bands of half hours ahead, slot s at s % SLOTS, and the slot each holds: a look
+     *  works out only the half hours it has not seen (one per half hour, as the looks move on). */
     private bands: number[] = []
-    private bandsFirst = -1
+    private bandSlot: number[] = []
     /** How many of them this look uses. */
     private slots = 0
     /** Their sum: the month's mean ET0 over the whole look-ahead, mm. */
@@ -162,6 +163,7 @@ export class Planner {
             this.et0Slot.push(0)
             this.canWater.push(false)
             this.bands.push(0)
+            this.bandSlot.push(-1)
         }
     }
 
@@ -218,10 +220,7 @@ export class Planner {
         this.first = Math.floor(local / SLOT_S)
         this.month = civilFromDays(dayNumber(local)).m - 1
         this.et0Day = this.pc.et0Tenths[this.month] / 10
-        this.hourEt0 = (this.et0Day * SHAPE[Math.floor(mod(local, 86400) / 3600)]) / 1000
-        // The tariff band of each half hour ahead (the same for the looks within a half hour).
-        if (this.first !== this.bandsFirst) for (let i = 0; i < SLOTS; i++) this.bands[i] = bandAtLocal(this.cfg.tariff, (this.first + i) * SLOT_S)
-        this.bandsFirst = this.first
+        this.hourEt0 = (this.et0Day * SHAPE[(this.first % 48) >> 1]) / 1000
         const now = bandAtLocal(this.cfg.tariff, local)
         const offPeakOnly = now === Band.OffPeak
         // The look-ahead's half hours, from now to a day ahead and through a peak window that
@@ -230,16 +229,17 @@ export class Planner {
         // need goes in at night). Worked out once a look: the VM allows ~128k instructions
         // between two awaits, and each group's look runs the look-ahead about ten times.
         let end = local + 86400
-        while (Math.floor(end / SLOT_S) - this.first < SLOTS - 1 && this.bands[Math.floor(end / SLOT_S) - this.first] === Band.Peak) end += SLOT_S
+        while (Math.floor(end / SLOT_S) - this.first < SLOTS - 1 && this.band(Math.floor(end / SLOT_S)) === Band.Peak) end += SLOT_S
         // Filled in place (no garbage at every look).
         let n = 0
         this.et0Ahead = 0
-        for (let s = this.first; (s + 1) * SLOT_S <= end + SLOT_S && s - this.first < SLOTS; s++) {
-            const from = Math.max(local, s * SLOT_S)
-            const frac = ((s + 1) * SLOT_S - from) / 3600
-            const band = this.bands[s - this.first]
+        const last = Math.floor(end / SLOT_S)
+        for (let s = this.first; s <= last && s - this.first < SLOTS; s++) {
+            // The half hour under way from now, the others whole; (s % 48) >> 1 is its local hour.
+            const frac = s === this.first ? ((s + 1) * SLOT_S - local) / 3600 : 0.5
+            const band = this.band(s)
             this.frac[n] = frac
-            const et0 = ((this.et0Day * SHAPE[Math.floor(mod(from, 86400) / 3600)]) / 1000) * frac
+            const et0 = ((this.et0Day * SHAPE[(s % 48) >> 1]) / 1000) * frac
             this.et0Slot[n] = et0
             this.et0Ahead += et0
             this.canWater[n] = band !== Band.Peak && (!offPeakOnly || band === Band.OffPeak)
@@ -249,6 +249,16 @@ export class Planner {
         const st = ctl.settings
         this.held = st.standby || ctl.fault !== "" || ctl.paused || st.rainDelayUntil > wallS || now === Band.Peak
         return true
+    }
+
+    /** The tariff band of half hour s (local time / SLOT_S). */
+    private band(s: number): number {
+        const i = s % SLOTS
+        if (this.bandSlot[i] !== s) {
+            this.bandSlot[i] = s
+            this.bands[i] = bandAtLocal(this.cfg.tariff, s * SLOT_S)
+        }
+        return this.bands[i]
     }
 
     /** One group's look: its rows' estimate, whether its run should stop or one start. */

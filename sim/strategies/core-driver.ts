@@ -111,20 +111,23 @@ export class CoreDriver {
      *  the sim's time (as on the box, the core reads its clock then); the core may refuse it. */
     tryCommand(cmd: Command, source: Cause): CommandResult {
         this.catchUp()
-        // The step before the command judged the core idle or busy without it: step the next tick.
+        // The step before the command judged the core idle or busy without it (or was skipped as
+        // idle): step the next tick.
+        this.idleAt = -1
         this.idleAfter = -1
         this.busyWake = -1
         return this.ctl.command(cmd, source)
     }
 
     /** Steps the core at t, or skips the tick if it provably changes nothing (see the file
-     *  comment). `force` steps it anyway: the planner reads the core's state (its jobs, what
-     *  they watered) after this step, as when every tick is stepped. */
+     *  comment). With `force` a busy tick is stepped anyway: the planner reads the core's state
+     *  after this step (what its runs have watered so far), which a busy skip leaves as it was
+     *  at the last step. An idle skip leaves nothing behind: the core's state is the same. */
     step(t: number, force = false): StepOutput {
         const inp = this.inputs
         inp.monoS = t
         inp.wallS = this.sim!.startUtcS + t
-        if (!force && this.skipIdle && this.idle(t)) {
+        if (this.skipIdle && this.idle(t)) {
             this.idleAt = t
             this.skippedAt = t
             return this.idleOut

@@ -332,7 +332,7 @@ export class Planner {
         const limit = Math.min(p, pAdj) * taw - this.pc.marginTenthsMm / 10
         const mmPerH = (zone.flowLpm * 60) / plan.areaM2
         const planned = (((SHARE_PCT / 100) * mmPerH * rb) / fw) * Math.min(1, this.cfg.maxZonesOpen / this.cfg.zones.length)
-        if (this.worst(d, perEt, floorMm, limit, taw, planned, waitS) <= 0) return 0
+        if (this.worst(d, perEt, floorMm, limit, planned, waitS) <= 0) return 0
         if (!size) return 1
         // The shortest run, to STEP_S, after which the group could wait HOLD_S (less
         // depletion never makes the worst case worse, so halving finds it), at full flow, and
@@ -344,7 +344,7 @@ export class Planner {
         while (lo < hi) {
             const mid = Math.floor((lo + hi) / 2)
             const after = Math.max(floorMm, d - (full * mid * STEP_S) / 3600)
-            if (this.worst(after, perEt, floorMm, limit, taw, planned, HOLD_S) <= 0) hi = mid
+            if (this.worst(after, perEt, floorMm, limit, planned, HOLD_S) <= 0) hi = mid
             else lo = mid + 1
         }
         const secs = lo * STEP_S
@@ -352,12 +352,12 @@ export class Planner {
     }
 
     /**
-     * Highest depletion over the limit (or, when that is surely not above 0, an upper bound of
-     * it that is not either) in the next day (and any peak window that begins at its
-     * end) if the zone starts with depletion d, waits waitS, then waters at every chance at
-     * `planned` mm of depletion an hour in the slots that may water (see beginLook).
+     * Whether the depletion passes the limit in the next day (and any peak window that begins
+     * at its end) if the zone starts with depletion d, waits waitS, then waters at every chance
+     * at `planned` mm of depletion an hour in the slots that may water (see beginLook): above 0
+     * if it does (by how much, where it first does), else 0 or below.
      */
-    private worst(d: number, perEt: number, floorMm: number, limit: number, taw: number, planned: number, waitS: number): number {
+    private worst(d: number, perEt: number, floorMm: number, limit: number, planned: number, waitS: number): number {
         const et = this.et0Slot
         const fr = this.frac
         const can = this.canWater
@@ -377,7 +377,8 @@ export class Planner {
                 if (d < floorMm) d = floorMm
             }
             if (d > most) most = d
-            if (d > taw) break
+            // Over the limit: the sign is all the callers ask for.
+            if (d > limit) return d - limit
         }
         return most - limit
     }

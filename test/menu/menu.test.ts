@@ -380,6 +380,16 @@ describe("home screen", () => {
         expect(b.menu.render()[0]).toContain("4G:mat !1")
     })
 
+    it("a box with no program start ahead says its planner waters by the soil, not that there is no schedule", () => {
+        const b = new Bench(config(), MON_0600, VI)
+        expect(b.menu.render()[2].trim()).toBe("Khong co lich")
+        // What the planner sets at its look: the zones whose probe reads healthy are its own.
+        b.rig.ctl.plannedZones = 0b1
+        expect(b.menu.render()[2].trim()).toBe("Tuoi theo do am")
+        b.rig.ctl.command({ k: "setLang", lang: 1 }, "keypad")
+        expect(b.menu.render()[2].trim()).toBe("Water by soil")
+    })
+
     it("on a 16x2 display keeps the clock, alarms and what runs", () => {
         const b = new Bench(config(), MON_0600, EN, 2, 16)
         b.press("A215##").wait(20)

@@ -818,7 +818,8 @@ function homeLines(me: Menu): string[] {
         if (st.rainDelayUntil > me.wall) next = tt(me, T.RainUntil) + " " + when(me, st.rainDelayUntil, true)
         else {
             const ns = nextStart(me.ctl.programs, me.ctl.fired, localS(me), 7)
-            next = ns === null ? tt(me, T.NoNext) : tt(me, T.Next) + " " + when(me, ns.localS - me.ctl.cfg.utcOffsetMin * 60, false) + " " + tt(me, T.ProgShort) + ns.program
+            // No program start ahead: a box whose planner holds zones waters them by their probes.
+            next = ns === null ? tt(me, me.ctl.plannedZones !== 0 ? T.BySoil : T.NoNext) : tt(me, T.Next) + " " + when(me, ns.localS - me.ctl.cfg.utcOffsetMin * 60, false) + " " + tt(me, T.ProgShort) + ns.program
         }
     }
     if (me.rows <= 2) return [top, state !== "" ? state : next]

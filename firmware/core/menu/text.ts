@@ -46,6 +46,7 @@ export const enum T {
     RainUntil,
     Next,
     NoNext,
+    BySoil,
     HomeHint,
     MenuTitle,
     Items0,
@@ -234,6 +235,7 @@ Fault=LOI
 RainUntil=Hoan mua
 Next=Sau:
 NoNext=Khong co lich
+BySoil=Tuoi theo do am
 HomeHint=A:Tuoi C:Menu D:Dung
 MenuTitle=MENU
 Items0=Tuoi ngay
@@ -414,6 +416,7 @@ Fault=FAULT
 RainUntil=Rain to
 Next=Next:
 NoNext=No schedule
+BySoil=Water by soil
 HomeHint=A:Run C:Menu D:Stop
 MenuTitle=MENU
 Items0=Water now

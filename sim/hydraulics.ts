@@ -277,9 +277,9 @@ interface Sloped {
  * bracket or does not halve the residual fast enough is a bisection instead. Returns the last
  * point it evaluated f at, once the next step is within tol of it: the callers reuse what that
  * call computed (zone heads, outflows). The residuals here are smooth but for the kink of a
- * compensating emitter at its activation head, and a good start (see zoneHeadM) makes most
- * solves two or three evaluations, against 4-7 for Brent's method, which the simulator used
- * before: a year of the 10 ha farm solves about 4 000 states with ~130 zone solves each.
+ * compensating emitter at its activation head. Measured on a year of the 10 ha farm (about
+ * 4,100 states solved): 2.2 evaluations a zone solve and 4.3 a network solve, against 4.3 and
+ * 6.7 with Brent's method, which the simulator used before.
  */
 function newtonSafe<T extends Sloped>(f: (ctx: T, x: number) => number, ctx: T, lo: number, hi: number, x0: number, tol: number): number {
     let x = x0 > lo && x0 < hi ? x0 : 0.5 * (lo + hi)
@@ -456,6 +456,8 @@ function zoneHeadM(z: ZoneSpec, f: ZoneFault, manifoldHeadM: number, guessLph: n
     ctx.z = z
     ctx.f = f
     ctx.available = available
+    // Without a guess: the zone's own losses take a small share of the head, so the flow is
+    // near the flow without them.
     const q = newtonSafe(zoneResidual, ctx, 0, upper, guessLph === guessLph ? guessLph : 0.9 * upper, FLOW_TOL_LPH)
     if (q !== ctx.lastFlow) zoneResidual(ctx, q)
     zoneFlow = q

@@ -129,11 +129,13 @@ export class Planner {
 
     /**
      * @param spread spread each look over calls (on the box): its shared work in one call, then
-     *   one group per call. The DeviceScript VM allows ~128k instructions between two awaits,
-     *   and one dry group's look takes up to ~30k (measured: the shared work and four such
-     *   looks fit in one run, five do not). A host without that
-     *   limit whose ticks are far apart (the simulator's minute) takes a look in one call, as
-     *   the box does within seconds.
+     *   one group per call. The DeviceScript VM allows ~128k instructions between two awaits;
+     *   a group's look-ahead runs up to ~10 times, each over up to a day of half hours, so
+     *   one group a call bounds a look whatever the soil (measured on 16 dry groups: the shared
+     *   work and all 16 fit in one run since the look-ahead stops where the depletion first
+     *   passes the limit; before that, only four did). A host without that limit whose ticks
+     *   are far apart (the simulator's minute) takes a look in one call, as the box does
+     *   within seconds.
      */
     constructor(cfg: CoreConfig, readonly spread = true) {
         this.cfg = cfg

@@ -494,12 +494,11 @@ interface NetCtx extends Sloped {
      *  operating point needs again. */
     heads: Float64Array
     headsAtM: number
-    /** Each open zone's flow, the manifold head it was found at and its slope against that
-     *  head, at the last networkResidual call (NaN: none yet in this solve): the next call
-     *  starts each zone's root find from the tangent there, which is usually within a
-     *  fraction of a litre per hour of the new flow. */
+    /** Each open zone's flow and its slope against the head, at the last networkResidual call
+     *  (whose manifold head is headsAtM; NaN: none yet in this solve): the next call starts
+     *  each zone's root find from the tangent there, which is usually within a fraction of a
+     *  litre per hour of the new flow. */
     flows: Float64Array
-    flowsAtM: Float64Array
     flowSlopes: Float64Array
     /** Outflow of each zone at zero pump flow when healthy (NaN: not yet known), kept by the
      *  model across solves: every solve's root find starts there. */
@@ -516,6 +515,7 @@ function cleanZone(f: ZoneFault): boolean {
  *  its slope in c.slope (not at zero flow, where no root find step starts). */
 function networkResidual(c: NetCtx, flowLph: number): number {
     const h = manifoldHeadM(c.net, flowLph)
+    const hBefore = c.headsAtM
     // The main-line burst is lumped at the manifold end of the main.
     let demand = orificeLph(c.faults.mainBurstMm2, h)
     let demandSlope = slope
@@ -531,13 +531,12 @@ function networkResidual(c: NetCtx, flowLph: number): number {
             continue
         }
         const before = c.flows[i]
-        const guess = before === before ? before + c.flowSlopes[i] * (h - c.flowsAtM[i]) : NaN
+        const guess = before === before ? before + c.flowSlopes[i] * (h - hBefore) : NaN
         const head = zoneHeadM(z, f, h, guess)
         const q = zoneOutflowAfterHead(z, f, head)
         if (atZero) c.outflowAtZero[i] = q
         c.heads[i] = head
         c.flows[i] = zoneFlow
-        c.flowsAtM[i] = h
         c.flowSlopes[i] = zoneFlowSlope
         demandSlope += zoneFlowSlope
         demand += q
@@ -577,7 +576,6 @@ function solveUncached(net: NetworkSpec, cmd: Commands, faults: Faults, outflowA
         heads: new Float64Array(n),
         headsAtM: NaN,
         flows: new Float64Array(n).fill(NaN),
-        flowsAtM: new Float64Array(n),
         flowSlopes: new Float64Array(n),
         outflowAtZero,
         slope: NaN,

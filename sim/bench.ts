@@ -8,6 +8,7 @@ import { loadFarm } from "./farm"
 import { runFarm, weatherFor } from "./farm-run"
 import { climateNormals } from "./farm-weather"
 import { StrategyName } from "./strategies/index"
+import { cpuSince, threadCpu, ThreadCpu } from "./thread-cpu"
 
 const DAYS = 365
 const REPEATS = 3
@@ -15,15 +16,20 @@ const REPEATS = 3
 /** CPU seconds of this process over each timed year (on a busy machine, wall time also counts
  *  the time other processes held the core). */
 const cpuTimes: Record<string, number[]> = {}
+/** The same split by thread: the simulation's (main) and V8's helpers' (Linux only). */
+const threadTimes: Record<string, ThreadCpu[]> = {}
 
 function timeYear(strategy: StrategyName, seed: number): number {
     const farm = loadFarm("10ha")
     const c0 = process.cpuUsage()
+    const th0 = threadCpu()
     const t0 = performance.now()
     const weather = weatherFor(seed, "2025-01-01", DAYS)
     runFarm({ farm, strategy, seed, days: DAYS, weather })
     const c = process.cpuUsage(c0)
+    const th1 = threadCpu()
     ;(cpuTimes[strategy] ??= []).push((c.user + c.system) / 1e6)
+    if (th0 !== null && th1 !== null) (threadTimes[strategy] ??= []).push(cpuSince(th0, th1))
     return (performance.now() - t0) / 1000
 }
 
@@ -55,3 +61,8 @@ process.stdout.write(`controller / fixed time ratio (best): ${(c.best / results.
 const cpu = cpuTimes.controller
 process.stdout.write(`load average (1 min) at start: ${loadAtStart.toFixed(2)} on ${availableParallelism()} cores\n`)
 process.stdout.write(`controller CPU time per year: ${cpu.map((x) => x.toFixed(3)).join(", ")} s (user + system; above wall time when the runtime's other threads work)\n`)
+const th = threadTimes.controller
+if (th !== undefined) {
+    // /proc counts in 10 ms ticks.
+    process.stdout.write(`  of which the simulation's thread: ${th.map((x) => x.mainS.toFixed(2)).join(", ")} s; V8's other threads (mostly its optimising compiler): ${th.map((x) => x.otherS.toFixed(2)).join(", ")} s\n`)
+}

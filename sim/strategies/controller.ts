@@ -14,6 +14,7 @@
 import { PLAN_EVERY_S, Planner } from "../../firmware/core/planner"
 import { MAX_ZONE_S } from "../../firmware/core/program"
 import { CoreConfig, DayMode, MAX_PROGRAMS, MAX_STARTS, MoistureConfig, PlannerConfig, Program, ZoneConfig } from "../../firmware/core/types"
+import { daysInMonth } from "../climate-data"
 import { CropId, CropParams, dayOfYear, kcOn } from "../crops"
 import { climateNormals } from "../farm-weather"
 import { Farm, FarmZone } from "../farm"
@@ -280,8 +281,6 @@ function nextLookS(p: Planner): number {
     return p.cursor >= 0 ? p.lastS : p.lastS + PLAN_EVERY_S
 }
 
-const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-
 /** The planner's climate (the province's monthly ET0 normals) and crops (Kc as each month's
  *  mean of the crop's curve, p, roots and wetted fraction). */
 export function plannerConfig(farm: Farm, marginMm: number): PlannerConfig {
@@ -292,7 +291,9 @@ export function plannerConfig(farm: Farm, marginMm: number): PlannerConfig {
         hotPct: PLANNER_HOT_PCT,
         crops: cropsOf(farm).map((crop) => {
             const z = farm.zones.find((x) => x.crop === crop)!
-            const kcPct = MONTH_DAYS.map((n, m) => {
+            // dayOfYear counts a non-leap year, so the month lengths are a non-leap year's (2025).
+            const kcPct = Array.from({ length: 12 }, (_, m) => {
+                const n = daysInMonth(2025, m + 1)
                 let sum = 0
                 for (let d = 1; d <= n; d++) sum += kcOn(crop, dayOfYear({ month: m + 1, day: d }))
                 return Math.round((100 * sum) / n)
